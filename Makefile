@@ -1,0 +1,55 @@
+# qnetback: the project's commands.  Every target does the set-up it needs
+# (Debian packages, QEMU's source, builds, test-bed images) and skips what
+# is already done, the way QEMU's own Makefile wraps its meson build.
+#
+#   make check   set up everything missing and run every test
+#   make demo    a Xen guest's traffic through qnetback, with its statistics
+#   make bench   qnetback vs kernel xen-netback vs QEMU's xen-net-device
+#   make qemu    only QEMU with the device: build/qemu-system-i386
+
+SHELL := /bin/bash
+export QNETBACK_CACHE ?= /var/cache/qnetback
+
+.PHONY: all setup qemu native unit fuzz smoke testbed scenarios check demo \
+        bench clean help
+
+all: qemu native
+
+help:
+	@sed -n '/^#   make/s/^# *//p' Makefile
+
+setup:
+	@scripts/setup-host.sh
+
+qemu: setup
+	@scripts/build-qemu.sh
+
+native: setup
+	@scripts/build-native.sh
+
+unit: native
+	@scripts/check.sh unit
+
+fuzz: native
+	@scripts/check.sh fuzz
+
+smoke: qemu
+	@scripts/check.sh smoke
+
+testbed: qemu
+	@tests/testbed/build-images.sh
+
+scenarios: testbed
+	@scripts/check.sh scenarios
+
+check: qemu native testbed
+	@scripts/check.sh all
+
+demo: qemu testbed
+	@scripts/testbed-run.sh --demo
+
+bench: qemu testbed
+	@scripts/testbed-run.sh --bench
+
+clean:
+	rm -rf build

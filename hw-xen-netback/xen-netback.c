@@ -1,0 +1,571 @@
+/*
+ * qnetback: Xen PV network backend in QEMU -- the device and its control
+ * plane: properties, xenstore negotiation, connect and disconnect.
+ *
+ * The data plane (rings, grants, tap queues) lives in dataplane.c and the
+ * QEMU-independent netif engine under netif/.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
+#include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
+#include "hw/xen/xen-bus-helper.h"
+#include "hw/xen/interface/io/xs_wire.h"
+#include "net/net.h"
+#include "system/iothread.h"
+#include "xen-netback.h"
+#include "trace.h"
+
+/*
+ * Backend states, as this device drives them (frontend state -> action):
+ *
+ *   realize            -> InitWait (done by xen-bus), features advertised
+ *   Initialising       -> nothing; xen-bus moves Closed back to InitWait
+ *   Initialised        -> nothing (Linux netback waits for Connected too)
+ *   Connected          -> read and check the frontend's keys, start every
+ *                         queue's data plane -> Connected;
+ *                         on failure: `error` node, -> Closing
+ *   Closing            -> stop the data plane -> Closing
+ *   Closed / Unknown   -> stop the data plane -> Closed
+ *
+ * A fatal fault in the data plane (a hostile or broken frontend) stops
+ * every queue, writes the reason to the backend's `error` node and moves to
+ * Closing; the frontend going Closed then brings us to Closed, and a new
+ * Initialising to InitWait, so a reloaded netfront can connect again.
+ */
+
+static const char *xen_netback_state_name(enum xenbus_state state)
+{
+    static const char *const names[] = {
+        [XenbusStateUnknown] = "Unknown",
+        [XenbusStateInitialising] = "Initialising",
+        [XenbusStateInitWait] = "InitWait",
+        [XenbusStateInitialised] = "Initialised",
+        [XenbusStateConnected] = "Connected",
+        [XenbusStateClosing] = "Closing",
+        [XenbusStateClosed] = "Closed",
+        [XenbusStateReconfiguring] = "Reconfiguring",
+        [XenbusStateReconfigured] = "Reconfigured",
+    };
+
+    if ((unsigned int)state < ARRAY_SIZE(names) && names[state]) {
+        return names[state];
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------------ */
+/* Frontend keys */
+
+static bool xen_netback_read_flag(XenNetbackDevice *netback, const char *key)
+{
+    unsigned int value;
+
+    if (xen_device_frontend_scanf(&netback->xendev, key, "%u", &value) != 1) {
+        return false;
+    }
+    return value != 0;
+}
+
+static bool xen_netback_read_features(XenNetbackDevice *netback,
+                                      Error **errp)
+{
+    XenNetbackFeatures *f = &netback->features;
+
+    if (!xen_netback_read_flag(netback, "request-rx-copy")) {
+        /* Page flipping was removed from Xen long ago. */
+        error_setg(errp, "frontend does not support rx-copy");
+        return false;
+    }
+    if (xen_netback_read_flag(netback, "feature-gso-tcpv4-prefix") ||
+        xen_netback_read_flag(netback, "feature-gso-tcpv6-prefix")) {
+        error_setg(errp, "frontend asks for GSO prefixes, which "
+                   "are not supported");
+        return false;
+    }
+
+    f->sg = xen_netback_read_flag(netback, "feature-sg");
+    f->gso_tcpv4 = xen_netback_read_flag(netback, "feature-gso-tcpv4");
+    f->gso_tcpv6 = xen_netback_read_flag(netback, "feature-gso-tcpv6");
+    f->ipv6_csum_offload = xen_netback_read_flag(netback,
+                                                 "feature-ipv6-csum-offload");
+    f->no_csum_offload = xen_netback_read_flag(netback,
+                                               "feature-no-csum-offload");
+    f->rx_notify = xen_netback_read_flag(netback, "feature-rx-notify");
+
+    /* GSO packets need scatter-gather: one page cannot hold them. */
+    if ((f->gso_tcpv4 || f->gso_tcpv6) && !f->sg) {
+        error_setg(errp, "frontend asks for GSO without feature-sg");
+        return false;
+    }
+    if (!f->rx_notify) {
+        /*
+         * Without it we would have to poll the RX ring for buffers; every
+         * frontend since Linux 2.6.18 sets it and Linux netback refuses too.
+         */
+        error_setg(errp, "frontend does not support feature-rx-notify");
+        return false;
+    }
+    return true;
+}
+
+static bool xen_netback_read_queue_refs(XenNetbackDevice *netback,
+                                        unsigned int index,
+                                        XenNetbackQueueRefs *refs,
+                                        Error **errp)
+{
+    XenDevice *xendev = &netback->xendev;
+    g_autofree char *prefix = NULL;
+    g_autofree char *key = NULL;
+
+    /* A single-queue frontend writes its keys at the top level. */
+    prefix = netback->nr_queues > 1 ? g_strdup_printf("queue-%u/", index)
+                                    : g_strdup("");
+
+#define READ_KEY(name, field)                                             \
+    do {                                                                  \
+        g_free(key);                                                      \
+        key = g_strconcat(prefix, name, NULL);                            \
+        if (xen_device_frontend_scanf(xendev, key, "%u", field) != 1) {   \
+            error_setg(errp, "failed to read %s", key);                   \
+            return false;                                                 \
+        }                                                                 \
+    } while (0)
+
+    READ_KEY("tx-ring-ref", &refs->tx_ring_ref);
+    READ_KEY("rx-ring-ref", &refs->rx_ring_ref);
+
+    g_free(key);
+    key = g_strconcat(prefix, "event-channel", NULL);
+    if (xen_device_frontend_scanf(xendev, key, "%u", &refs->tx_evtchn) == 1) {
+        refs->rx_evtchn = refs->tx_evtchn;
+    } else {
+        READ_KEY("event-channel-tx", &refs->tx_evtchn);
+        READ_KEY("event-channel-rx", &refs->rx_evtchn);
+    }
+#undef READ_KEY
+    return true;
+}
+
+static bool xen_netback_read_num_queues(XenNetbackDevice *netback,
+                                        Error **errp)
+{
+    unsigned int requested;
+
+    if (xen_device_frontend_scanf(&netback->xendev, "multi-queue-num-queues",
+                                  "%u", &requested) != 1) {
+        requested = 1;  /* a frontend without multi-queue support */
+    }
+    if (requested < 1 || requested > netback->max_queues) {
+        error_setg(errp, "frontend asks for %u queues; between 1 and %u "
+                   "are supported", requested, netback->max_queues);
+        return false;
+    }
+    netback->nr_queues = requested;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Connect and disconnect */
+
+static void xen_netback_disconnect(XenNetbackDevice *netback)
+{
+    unsigned int i;
+
+    if (!netback->queues) {
+        return;
+    }
+    trace_xen_netback_disconnect(netback->xendev.frontend_id, netback->vif,
+                                 netback->nr_queues);
+    for (i = 0; i < netback->nr_queues; i++) {
+        if (netback->queues[i]) {
+            xen_netback_queue_stop(netback->queues[i]);
+            xen_netback_queue_destroy(netback->queues[i]);
+        }
+    }
+    g_free(netback->queues);
+    netback->queues = NULL;
+    netback->nr_queues = 0;
+}
+
+static bool xen_netback_connect(XenNetbackDevice *netback, Error **errp)
+{
+    ERRP_GUARD();
+    unsigned int i;
+
+    if (!xen_netback_read_features(netback, errp) ||
+        !xen_netback_read_num_queues(netback, errp)) {
+        return false;
+    }
+
+    netback->queues = g_new0(XenNetbackQueue *, netback->nr_queues);
+    for (i = 0; i < netback->nr_queues; i++) {
+        XenNetbackQueueRefs refs;
+        IOThread *iothread = netback->nr_iothreads ?
+            netback->iothreads[i % netback->nr_iothreads] : NULL;
+
+        if (!xen_netback_read_queue_refs(netback, i, &refs, errp)) {
+            goto fail;
+        }
+        netback->queues[i] = xen_netback_queue_create(netback, i, iothread);
+        if (!xen_netback_queue_start(netback->queues[i], &refs, errp)) {
+            error_prepend(errp, "queue %u: ", i);
+            goto fail;
+        }
+    }
+
+    trace_xen_netback_connect(netback->xendev.frontend_id, netback->vif,
+                              netback->nr_queues, netback->features.sg,
+                              netback->features.gso_tcpv4,
+                              netback->features.gso_tcpv6);
+    return true;
+
+fail:
+    xen_netback_disconnect(netback);
+    return false;
+}
+
+/* Record a fault for the administrator and the toolstack. */
+static void xen_netback_set_error(XenNetbackDevice *netback,
+                                  const char *msg)
+{
+    XenDevice *xendev = &netback->xendev;
+
+    error_report("xen-netback %s (domain %u, vif %d): %s",
+                 xendev->name, xendev->frontend_id, netback->vif, msg);
+    xen_device_backend_printf(xendev, "error", "%s", msg);
+}
+
+void xen_netback_fatal_error(XenNetbackDevice *netback, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    if (netback->disabled) {
+        return;
+    }
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    netback->disabled = true;
+    trace_xen_netback_fatal_error(netback->xendev.frontend_id, netback->vif,
+                                  msg);
+    xen_netback_set_error(netback, msg);
+    xen_netback_disconnect(netback);
+    xen_device_backend_set_state(&netback->xendev, XenbusStateClosing);
+}
+
+static void xen_netback_frontend_changed(XenDevice *xendev,
+                                         enum xenbus_state frontend_state,
+                                         Error **errp)
+{
+    ERRP_GUARD();
+    XenNetbackDevice *netback = XEN_NETBACK(xendev);
+    enum xenbus_state backend_state = xen_device_backend_get_state(xendev);
+
+    trace_xen_netback_frontend_changed(xendev->frontend_id, netback->vif,
+                                       xen_netback_state_name(frontend_state),
+                                       xen_netback_state_name(backend_state));
+
+    switch (frontend_state) {
+    case XenbusStateInitialising:
+        /* A reloaded frontend starts afresh; forget the last fault. */
+        netback->disabled = false;
+        break;
+
+    case XenbusStateConnected:
+        if (backend_state != XenbusStateInitWait &&
+            backend_state != XenbusStateInitialised) {
+            /* Already connected, or closing after a fault. */
+            break;
+        }
+        if (!xen_netback_connect(netback, errp)) {
+            xen_netback_set_error(netback, error_get_pretty(*errp));
+            xen_device_backend_set_state(xendev, XenbusStateClosing);
+            break;
+        }
+        xen_device_backend_set_state(xendev, XenbusStateConnected);
+        break;
+
+    case XenbusStateClosing:
+        xen_netback_disconnect(netback);
+        xen_device_backend_set_state(xendev, XenbusStateClosing);
+        break;
+
+    case XenbusStateClosed:
+    case XenbusStateUnknown:
+        xen_netback_disconnect(netback);
+        xen_device_backend_set_state(xendev, XenbusStateClosed);
+        break;
+
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Realize */
+
+static char *xen_netback_get_name(XenDevice *xendev, Error **errp)
+{
+    XenNetbackDevice *netback = XEN_NETBACK(xendev);
+    XenBus *xenbus = XEN_BUS(qdev_get_parent_bus(DEVICE(xendev)));
+    int idx;
+
+    if (netback->vif >= 0) {
+        return g_strdup_printf("%d", netback->vif);
+    }
+
+    /*
+     * Pick the first vif index the frontend domain does not use yet. In
+     * real Xen, libxl numbers its own vifs from 0; start at 1 so a guest's
+     * first (toolstack) vif and ours do not collide, as xen_nic.c does.
+     */
+    for (idx = xen_mode == XEN_EMULATE ? 0 : 1; idx < 256; idx++) {
+        Error *local_err = NULL;
+        char *value = xs_node_read(xenbus->xsh, XBT_NULL, NULL, &local_err,
+                                   "/local/domain/%u/device/vif/%d",
+                                   xendev->frontend_id, idx);
+        if (!value) {
+            error_free(local_err);
+            if (errno == ENOENT) {
+                netback->vif = idx;
+                return g_strdup_printf("%d", idx);
+            }
+            error_setg_errno(errp, errno, "cannot read vif %d of domain %u",
+                             idx, xendev->frontend_id);
+            return NULL;
+        }
+        free(value);
+    }
+    error_setg(errp, "no free vif index for domain %u", xendev->frontend_id);
+    return NULL;
+}
+
+static bool xen_netback_check_netdev(XenNetbackDevice *netback, Error **errp)
+{
+    NetClientState *peer = netback->conf.peers.ncs[0];
+    unsigned int i;
+
+    if (!peer) {
+        error_setg(errp, "'netdev' property is required (a tap netdev)");
+        return false;
+    }
+    netback->nr_tap_queues = netback->conf.peers.queues;
+    for (i = 0; i < netback->nr_tap_queues; i++) {
+        peer = netback->conf.peers.ncs[i];
+        if (peer->info->type != NET_CLIENT_DRIVER_TAP) {
+            error_setg(errp, "netdev '%s' is not a tap netdev; xen-netback "
+                       "writes to tap queues directly", peer->name);
+            return false;
+        }
+        if (!qemu_has_vnet_hdr(peer)) {
+            error_setg(errp, "netdev '%s' has no virtio-net header support "
+                       "(use vnet_hdr=on)", peer->name);
+            return false;
+        }
+    }
+
+    if (netback->max_queues == 0) {
+        netback->max_queues = MIN(netback->nr_tap_queues,
+                                  XEN_NETBACK_MAX_QUEUES);
+    }
+    if (netback->max_queues > netback->nr_tap_queues) {
+        error_setg(errp, "queues=%u but netdev '%s' has only %u queue%s "
+                   "(set queues=N on the tap netdev)", netback->max_queues,
+                   netback->conf.peers.ncs[0]->name, netback->nr_tap_queues,
+                   netback->nr_tap_queues == 1 ? "" : "s");
+        return false;
+    }
+    if (netback->max_queues > XEN_NETBACK_MAX_QUEUES) {
+        error_setg(errp, "queues=%u is more than the %u supported",
+                   netback->max_queues, XEN_NETBACK_MAX_QUEUES);
+        return false;
+    }
+    return true;
+}
+
+static bool xen_netback_check_iothreads(XenNetbackDevice *netback,
+                                        Error **errp)
+{
+    unsigned int i;
+
+    if (netback->iothread && netback->nr_iothread_ids) {
+        error_setg(errp, "set either 'iothread' or 'iothreads', not both");
+        return false;
+    }
+    if (netback->iothread) {
+        netback->nr_iothreads = 1;
+        netback->iothreads = g_new(IOThread *, 1);
+        netback->iothreads[0] = netback->iothread;
+        object_ref(OBJECT(netback->iothread));
+        return true;
+    }
+
+    netback->iothreads = g_new0(IOThread *, netback->nr_iothread_ids);
+    for (i = 0; i < netback->nr_iothread_ids; i++) {
+        IOThread *iothread = iothread_by_id(netback->iothread_ids[i]);
+
+        if (!iothread) {
+            error_setg(errp, "iothreads[%u]: no iothread with id '%s'",
+                       i, netback->iothread_ids[i]);
+            return false;
+        }
+        object_ref(OBJECT(iothread));
+        netback->iothreads[netback->nr_iothreads++] = iothread;
+    }
+    return true;
+}
+
+static bool xen_netback_check_grant_mode(XenNetbackDevice *netback,
+                                         Error **errp)
+{
+    const char *mode = netback->grant_mode_str;
+
+    if (!mode || !strcmp(mode, "map")) {
+        netback->grant_mode = XEN_NETBACK_GRANT_MAP;
+    } else if (!strcmp(mode, "copy")) {
+        netback->grant_mode = XEN_NETBACK_GRANT_COPY;
+    } else {
+        error_setg(errp, "grant-mode '%s' is not 'map' or 'copy'", mode);
+        return false;
+    }
+    return true;
+}
+
+static bool xen_netback_can_receive(NetClientState *nc)
+{
+    /*
+     * The data plane reads the tap queues itself; QEMU's net layer must
+     * never pull packets from them on our behalf.
+     */
+    return false;
+}
+
+static ssize_t xen_netback_receive(NetClientState *nc, const uint8_t *buf,
+                                   size_t size)
+{
+    return 0;
+}
+
+static NetClientInfo xen_netback_net_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = xen_netback_can_receive,
+    .receive = xen_netback_receive,
+};
+
+static void xen_netback_advertise(XenNetbackDevice *netback)
+{
+    XenDevice *xendev = &netback->xendev;
+    uint8_t *mac = netback->conf.macaddr.a;
+
+    xen_device_frontend_printf(xendev, "mac",
+                               "%02x:%02x:%02x:%02x:%02x:%02x",
+                               mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+
+    xen_device_backend_printf(xendev, "feature-sg", "%u", 1);
+    xen_device_backend_printf(xendev, "feature-gso-tcpv4", "%u", 1);
+    xen_device_backend_printf(xendev, "feature-gso-tcpv6", "%u", 1);
+    xen_device_backend_printf(xendev, "feature-ipv6-csum-offload", "%u", 1);
+    xen_device_backend_printf(xendev, "feature-rx-copy", "%u", 1);
+    xen_device_backend_printf(xendev, "feature-rx-flip", "%u", 0);
+    xen_device_backend_printf(xendev, "feature-split-event-channels",
+                              "%u", 1);
+    xen_device_backend_printf(xendev, "multi-queue-max-queues", "%u",
+                              netback->max_queues);
+}
+
+static void xen_netback_realize(XenDevice *xendev, Error **errp)
+{
+    ERRP_GUARD();
+    XenNetbackDevice *netback = XEN_NETBACK(xendev);
+
+    if (!xen_netback_check_netdev(netback, errp) ||
+        !xen_netback_check_iothreads(netback, errp) ||
+        !xen_netback_check_grant_mode(netback, errp)) {
+        return;
+    }
+
+    qemu_macaddr_default_if_unset(&netback->conf.macaddr);
+    netback->nic = qemu_new_nic(&xen_netback_net_info, &netback->conf,
+                                object_get_typename(OBJECT(xendev)),
+                                DEVICE(xendev)->id,
+                                &xendev->qdev.mem_reentrancy_guard, netback);
+    qemu_format_nic_info_str(qemu_get_queue(netback->nic),
+                             netback->conf.macaddr.a);
+
+    xen_netback_advertise(netback);
+    trace_xen_netback_realize(xendev->frontend_id, netback->vif,
+                              netback->max_queues, netback->nr_iothreads);
+}
+
+static void xen_netback_unrealize(XenDevice *xendev)
+{
+    XenNetbackDevice *netback = XEN_NETBACK(xendev);
+    unsigned int i;
+
+    trace_xen_netback_unrealize(xendev->frontend_id, netback->vif);
+
+    xen_netback_disconnect(netback);
+    if (netback->nic) {
+        qemu_del_nic(netback->nic);
+        netback->nic = NULL;
+    }
+    for (i = 0; i < netback->nr_iothreads; i++) {
+        object_unref(OBJECT(netback->iothreads[i]));
+    }
+    g_free(netback->iothreads);
+    netback->iothreads = NULL;
+    netback->nr_iothreads = 0;
+}
+
+static const Property xen_netback_properties[] = {
+    DEFINE_NIC_PROPERTIES(XenNetbackDevice, conf),
+    DEFINE_PROP_INT32("vif", XenNetbackDevice, vif, -1),
+    DEFINE_PROP_UINT32("queues", XenNetbackDevice, max_queues, 0),
+    DEFINE_PROP_LINK("iothread", XenNetbackDevice, iothread, TYPE_IOTHREAD,
+                     IOThread *),
+    DEFINE_PROP_ARRAY("iothreads", XenNetbackDevice, nr_iothread_ids,
+                      iothread_ids, qdev_prop_string, char *),
+    DEFINE_PROP_STRING("grant-mode", XenNetbackDevice, grant_mode_str),
+};
+
+static void xen_netback_class_init(ObjectClass *class, void *data)
+{
+    DeviceClass *dev_class = DEVICE_CLASS(class);
+    XenDeviceClass *xendev_class = XEN_DEVICE_CLASS(class);
+
+    xendev_class->backend = "qnetback";
+    xendev_class->device = "vif";
+    xendev_class->get_name = xen_netback_get_name;
+    xendev_class->realize = xen_netback_realize;
+    xendev_class->frontend_changed = xen_netback_frontend_changed;
+    xendev_class->unrealize = xen_netback_unrealize;
+
+    dev_class->desc = "Xen PV network backend (multi-queue, IOThreads, "
+                      "tap data plane)";
+    set_bit(DEVICE_CATEGORY_NETWORK, dev_class->categories);
+    dev_class->user_creatable = true;
+    device_class_set_props(dev_class, xen_netback_properties);
+}
+
+static const TypeInfo xen_netback_type_info = {
+    .name = TYPE_XEN_NETBACK,
+    .parent = TYPE_XEN_DEVICE,
+    .instance_size = sizeof(XenNetbackDevice),
+    .class_init = xen_netback_class_init,
+};
+
+static void xen_netback_register_types(void)
+{
+    type_register_static(&xen_netback_type_info);
+}
+
+type_init(xen_netback_register_types)

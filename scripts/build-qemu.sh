@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Fetch Debian's QEMU 10.0.x source (cached), unpack it into
+# subprojects/qemu/, add the qnetback overlay, configure and build
+# qemu-system-i386 into build/qemu/ with ccache.  Every step is skipped when
+# already done, so a second run with nothing changed takes seconds.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${QNETBACK_CACHE:-/var/cache/qnetback}
+prefix=$(grep -v '^#' "$top/subprojects/qemu-version" | head -n1)
+srcpkgs=$cache/qemu-src
+srcdir=$top/subprojects/qemu
+builddir=$top/build/qemu
+
+log() { printf 'build-qemu: %s\n' "$*"; }
+
+# 1. The source package, downloaded once per version into the cache.
+dsc=$(ls -1 "$srcpkgs"/qemu_"$prefix"*.dsc 2>/dev/null | sort -V | tail -n1 || true)
+if [ -z "$dsc" ]; then
+    mkdir -p "$srcpkgs"
+    log "downloading Debian's qemu source package"
+    (cd "$srcpkgs" && apt-get source --download-only qemu)
+    dsc=$(ls -1 "$srcpkgs"/qemu_"$prefix"*.dsc 2>/dev/null | sort -V | tail -n1 || true)
+    [ -n "$dsc" ] || { echo "build-qemu: no qemu $prefix* source package" >&2; exit 1; }
+fi
+version=$(basename "$dsc" .dsc)
+
+# 2. A pristine unpack (Debian's patches applied by dpkg-source), then the overlay.
+if [ "$(cat "$srcdir/.qnetback-unpacked" 2>/dev/null)" != "$version" ]; then
+    log "unpacking $version"
+    rm -rf "$srcdir" "$builddir"
+    dpkg-source -x "$dsc" "$srcdir" > /dev/null
+    # dpkg-source leaves a copy of the upstream tarball beside the tree.
+    rm -f "$top"/subprojects/qemu_*.orig.tar.*
+    echo "$version" > "$srcdir/.qnetback-unpacked"
+fi
+"$top/subprojects/qemu-overlay.sh" "$srcdir" "$top"
+
+# 3. Configure once; QEMU's own ninja re-runs meson when a meson.build changes.
+export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=true
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+if [ ! -f "$builddir/build.ninja" ]; then
+    log "configuring"
+    mkdir -p "$builddir"
+    (cd "$builddir" && "$srcdir/configure" \
+        --target-list=i386-softmmu --without-default-features \
+        --enable-xen --enable-tcg --disable-docs --disable-install-blobs \
+        --disable-werror --python=/usr/bin/python3 --cc="ccache cc" \
+        > configure.log 2>&1) ||
+        { tail -n 40 "$builddir/configure.log"; exit 1; }
+fi
+
+# 4. Build.
+log "building qemu-system-i386"
+ninja -C "$builddir" qemu-system-i386 > "$builddir/ninja.log" 2>&1 ||
+    { grep -v '^\[' "$builddir/ninja.log" | tail -n 60; exit 1; }
+ln -sfn qemu/qemu-system-i386 "$top/build/qemu-system-i386"
+log "ready: build/qemu-system-i386"
