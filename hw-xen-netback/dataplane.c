@@ -1,17 +1,342 @@
 /*
- * qnetback: data plane glue (placeholder until the netif engine lands).
+ * qnetback: the data plane glue.  One XenNetbackQueue per netif queue pairs
+ * the frontend's TX/RX rings and event channel(s) with tap queue k, and
+ * serves both from an IOThread's AioContext (or the main loop's).  The ring
+ * and packet work is the netif engine's (netif/); this file gives it grant
+ * operations, the tap fd and event channel kicks, vhost style: QEMU's own
+ * polling of the tap fd is off while the queue owns it.
+ *
+ * Lifecycle (main loop, BQL held): create -> start (map rings, bind event
+ * channels, take the tap fd, attach to the AioContext) -> stop (detach,
+ * release everything start took, in reverse) -> destroy.  A failed start
+ * unwinds through stop, so there is one teardown path.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
 #include "qapi/error.h"
+#include "block/aio.h"
+#include "block/aio-wait.h"
+#include "net/net.h"
+#include "net/tap.h"
+#include "hw/xen/xen.h"
+#include "hw/xen/xen_backend_ops.h"
+#include "system/iothread.h"
 #include "xen-netback.h"
+#include "netif/netif.h"
+#include "trace.h"
+
+/* Work done per handler run before yielding to other queues (XSA-332). */
+#define XEN_NETBACK_TX_BUDGET   256
+#define XEN_NETBACK_RX_BUDGET   256
+/* How long a packet may wait for the guest to post RX buffers. */
+#define XEN_NETBACK_RX_STALL_MS 10000
 
 struct XenNetbackQueue {
     XenNetbackDevice *netback;
     unsigned int index;
+    IOThread *iothread;
+    AioContext *ctx;
+
+    XenNetbackQueueRefs refs;
+    void *tx_sring;
+    void *rx_sring;
+
+    /* One handle for both ports: one fd to poll, pending() says which. */
+    xenevtchn_handle *xeh;
+    int tx_port;                /* local ports, -1 when unbound */
+    int rx_port;
+    xengnttab_handle *xgt;
+    XenGrantCopySegment *copy_segs;
+    unsigned int nr_copy_segs;
+
+    NetClientState *tap;
+    int tap_fd;
+    bool tap_taken;
+    bool tap_read_on;
+    bool tap_write_on;
+
+    NetifQueue *engine;
+    QEMUBH *bh;
+    QEMUTimer *rx_stall_timer;
+    bool attached;
 };
+
+/* ------------------------------------------------------------------ */
+/* Engine operations */
+
+static void *xen_netback_op_map(void *opaque, const uint32_t *refs,
+                                unsigned int nr, bool writable)
+{
+    XenNetbackQueue *queue = opaque;
+
+    return qemu_xen_gnttab_map_refs(queue->xgt, nr,
+                                    queue->netback->xendev.frontend_id,
+                                    (uint32_t *)refs,
+                                    writable ? PROT_READ | PROT_WRITE
+                                             : PROT_READ);
+}
+
+static int xen_netback_op_unmap(void *opaque, void *addr,
+                                const uint32_t *refs, unsigned int nr)
+{
+    XenNetbackQueue *queue = opaque;
+
+    return qemu_xen_gnttab_unmap(queue->xgt, addr, (uint32_t *)refs, nr);
+}
+
+static int xen_netback_op_copy(void *opaque, bool to_guest,
+                               const NetifCopySeg *segs, unsigned int nr)
+{
+    XenNetbackQueue *queue = opaque;
+    unsigned int i;
+
+    if (nr > queue->nr_copy_segs) {
+        queue->copy_segs = g_renew(XenGrantCopySegment, queue->copy_segs, nr);
+        queue->nr_copy_segs = nr;
+    }
+    for (i = 0; i < nr; i++) {
+        XenGrantCopySegment *seg = &queue->copy_segs[i];
+
+        if (to_guest) {
+            seg->source.virt = segs[i].local;
+            seg->dest.foreign.ref = segs[i].ref;
+            seg->dest.foreign.offset = segs[i].offset;
+        } else {
+            seg->source.foreign.ref = segs[i].ref;
+            seg->source.foreign.offset = segs[i].offset;
+            seg->dest.virt = segs[i].local;
+        }
+        seg->len = segs[i].len;
+    }
+    /* No Error: a failed segment is the guest's fault, counted by the engine */
+    return qemu_xen_gnttab_grant_copy(queue->xgt, to_guest,
+                                      queue->netback->xendev.frontend_id,
+                                      queue->copy_segs, nr, NULL) ? -1 : 0;
+}
+
+static ssize_t xen_netback_op_tap_writev(void *opaque,
+                                         const struct iovec *iov, int iovcnt)
+{
+    XenNetbackQueue *queue = opaque;
+    ssize_t ret;
+
+    do {
+        ret = writev(queue->tap_fd, iov, iovcnt);
+    } while (ret < 0 && errno == EINTR);
+    return ret < 0 ? -errno : ret;
+}
+
+static ssize_t xen_netback_op_tap_readv(void *opaque,
+                                        const struct iovec *iov, int iovcnt)
+{
+    XenNetbackQueue *queue = opaque;
+    ssize_t ret;
+
+    do {
+        ret = readv(queue->tap_fd, iov, iovcnt);
+    } while (ret < 0 && errno == EINTR);
+    return ret < 0 ? -errno : ret;
+}
+
+static void xen_netback_op_notify(void *opaque, bool rx)
+{
+    XenNetbackQueue *queue = opaque;
+    int port = rx ? queue->rx_port : queue->tx_port;
+
+    if (port >= 0) {
+        qemu_xen_evtchn_notify(queue->xeh, port);
+    }
+}
+
+typedef struct XenNetbackFatal {
+    XenNetbackDevice *netback;
+    char *msg;
+} XenNetbackFatal;
+
+static void xen_netback_fatal_bh(void *opaque)
+{
+    XenNetbackFatal *fatal = opaque;
+
+    if (DEVICE(fatal->netback)->realized && fatal->netback->queues) {
+        xen_netback_fatal_error(fatal->netback, "%s", fatal->msg);
+    }
+    object_unref(OBJECT(fatal->netback));
+    g_free(fatal->msg);
+    g_free(fatal);
+}
+
+static void xen_netback_queue_set_tap_handlers(XenNetbackQueue *queue,
+                                               bool read, bool write);
+
+/* Called from the queue's thread; teardown belongs to the main loop. */
+static void xen_netback_op_fatal(void *opaque, const char *msg)
+{
+    XenNetbackQueue *queue = opaque;
+    XenNetbackFatal *fatal = g_new(XenNetbackFatal, 1);
+
+    /* Stop polling at once: a disabled engine must not be spun on. */
+    xen_netback_queue_set_tap_handlers(queue, false, false);
+    aio_set_fd_handler(queue->ctx, qemu_xen_evtchn_fd(queue->xeh),
+                       NULL, NULL, NULL, NULL, NULL);
+
+    fatal->netback = queue->netback;
+    fatal->msg = g_strdup_printf("queue %u: %s", queue->index, msg);
+    object_ref(OBJECT(fatal->netback));
+    aio_bh_schedule_oneshot(qemu_get_aio_context(), xen_netback_fatal_bh,
+                            fatal);
+}
+
+static const NetifQueueOps xen_netback_engine_ops = {
+    .map = xen_netback_op_map,
+    .unmap = xen_netback_op_unmap,
+    .copy = xen_netback_op_copy,
+    .tap_writev = xen_netback_op_tap_writev,
+    .tap_readv = xen_netback_op_tap_readv,
+    .notify = xen_netback_op_notify,
+    .fatal = xen_netback_op_fatal,
+};
+
+/* ------------------------------------------------------------------ */
+/* Handlers, all in the queue's AioContext */
+
+static void xen_netback_tap_read(void *opaque);
+static void xen_netback_tap_write(void *opaque);
+
+static void xen_netback_queue_set_tap_handlers(XenNetbackQueue *queue,
+                                               bool read, bool write)
+{
+    if (queue->tap_read_on == read && queue->tap_write_on == write) {
+        return;
+    }
+    queue->tap_read_on = read;
+    queue->tap_write_on = write;
+    aio_set_fd_handler(queue->ctx, queue->tap_fd,
+                       read ? xen_netback_tap_read : NULL,
+                       write ? xen_netback_tap_write : NULL,
+                       NULL, NULL, queue);
+}
+
+/* Run TX and/or RX, then decide what to wait for next. */
+static void xen_netback_queue_work(XenNetbackQueue *queue, bool tx, bool rx)
+{
+    bool more = false;
+    bool want_read;
+
+    if (netif_queue_disabled(queue->engine)) {
+        return;
+    }
+    if (tx) {
+        more |= netif_tx_poll(queue->engine, XEN_NETBACK_TX_BUDGET);
+    }
+    if (rx) {
+        more |= netif_rx_poll(queue->engine, XEN_NETBACK_RX_BUDGET);
+    }
+    if (netif_queue_disabled(queue->engine)) {
+        return;
+    }
+
+    want_read = netif_rx_wants_tap(queue->engine);
+    xen_netback_queue_set_tap_handlers(queue, want_read,
+                                       netif_tx_blocked(queue->engine));
+    if (!want_read && !timer_pending(queue->rx_stall_timer)) {
+        timer_mod(queue->rx_stall_timer,
+                  qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+                  XEN_NETBACK_RX_STALL_MS);
+    } else if (want_read) {
+        timer_del(queue->rx_stall_timer);
+    }
+    if (more) {
+        /* Budget spent: let other queues and guests run, then go on. */
+        qemu_bh_schedule(queue->bh);
+    }
+}
+
+static void xen_netback_evtchn_event(void *opaque)
+{
+    XenNetbackQueue *queue = opaque;
+    int port = qemu_xen_evtchn_pending(queue->xeh);
+    bool tx, rx;
+
+    if (port < 0) {
+        return;
+    }
+    qemu_xen_evtchn_unmask(queue->xeh, port);
+    tx = port == queue->tx_port;
+    rx = port == queue->rx_port;
+    if (tx) {
+        netif_queue_count_event(queue->engine, false);
+    }
+    if (rx) {
+        netif_queue_count_event(queue->engine, true);
+    }
+    xen_netback_queue_work(queue, tx, rx);
+}
+
+static void xen_netback_tap_read(void *opaque)
+{
+    xen_netback_queue_work(opaque, false, true);
+}
+
+static void xen_netback_tap_write(void *opaque)
+{
+    xen_netback_queue_work(opaque, true, false);
+}
+
+static void xen_netback_queue_bh(void *opaque)
+{
+    xen_netback_queue_work(opaque, true, true);
+}
+
+static void xen_netback_rx_stall(void *opaque)
+{
+    XenNetbackQueue *queue = opaque;
+    int64_t since = netif_rx_stalled_since(queue->engine);
+
+    if (!since) {
+        return;
+    }
+    if (g_get_monotonic_time() - since >= XEN_NETBACK_RX_STALL_MS * 1000) {
+        /* The guest posts no buffers: drop rather than hoard (XSA-392). */
+        netif_rx_drop_stalled(queue->engine);
+        xen_netback_queue_work(queue, false, true);
+    } else {
+        timer_mod(queue->rx_stall_timer,
+                  qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+                  XEN_NETBACK_RX_STALL_MS);
+    }
+}
+
+/* Runs in the queue's AioContext: start serving. */
+static void xen_netback_queue_attach_bh(void *opaque)
+{
+    XenNetbackQueue *queue = opaque;
+
+    aio_set_fd_handler(queue->ctx, qemu_xen_evtchn_fd(queue->xeh),
+                       xen_netback_evtchn_event, NULL, NULL, NULL, queue);
+    queue->attached = true;
+    /* The frontend may have queued work before we listened. */
+    xen_netback_queue_work(queue, true, true);
+}
+
+/* Runs in the queue's AioContext: stop serving; nothing runs after it. */
+static void xen_netback_queue_detach_bh(void *opaque)
+{
+    XenNetbackQueue *queue = opaque;
+
+    aio_set_fd_handler(queue->ctx, qemu_xen_evtchn_fd(queue->xeh),
+                       NULL, NULL, NULL, NULL, NULL);
+    xen_netback_queue_set_tap_handlers(queue, false, false);
+    qemu_bh_cancel(queue->bh);
+    timer_del(queue->rx_stall_timer);
+    queue->attached = false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle, main loop */
 
 XenNetbackQueue *xen_netback_queue_create(XenNetbackDevice *netback,
                                           unsigned int index,
@@ -21,21 +346,225 @@ XenNetbackQueue *xen_netback_queue_create(XenNetbackDevice *netback,
 
     queue->netback = netback;
     queue->index = index;
+    queue->iothread = iothread;
+    queue->ctx = iothread ? iothread_get_aio_context(iothread)
+                          : qemu_get_aio_context();
+    queue->tx_port = queue->rx_port = -1;
+    queue->tap_fd = -1;
+    queue->bh = aio_bh_new_guarded(queue->ctx, xen_netback_queue_bh, queue,
+                                   &DEVICE(netback)->mem_reentrancy_guard);
+    queue->rx_stall_timer = aio_timer_new(queue->ctx, QEMU_CLOCK_REALTIME,
+                                          SCALE_MS, xen_netback_rx_stall,
+                                          queue);
     return queue;
 }
 
 void xen_netback_queue_destroy(XenNetbackQueue *queue)
 {
+    assert(!queue->engine && !queue->attached);
+    timer_free(queue->rx_stall_timer);
+    qemu_bh_delete(queue->bh);
+    g_free(queue->copy_segs);
     g_free(queue);
+}
+
+static bool xen_netback_queue_bind(XenNetbackQueue *queue, Error **errp)
+{
+    domid_t domid = queue->netback->xendev.frontend_id;
+    int port;
+
+    queue->xeh = qemu_xen_evtchn_open();
+    if (!queue->xeh) {
+        error_setg_errno(errp, errno, "failed to open event channel device");
+        return false;
+    }
+    port = qemu_xen_evtchn_bind_interdomain(queue->xeh, domid,
+                                            queue->refs.tx_evtchn);
+    if (port < 0) {
+        error_setg_errno(errp, -port, "failed to bind event channel %u",
+                         queue->refs.tx_evtchn);
+        return false;
+    }
+    queue->tx_port = queue->rx_port = port;
+    if (queue->refs.rx_evtchn != queue->refs.tx_evtchn) {
+        port = qemu_xen_evtchn_bind_interdomain(queue->xeh, domid,
+                                                queue->refs.rx_evtchn);
+        if (port < 0) {
+            error_setg_errno(errp, -port, "failed to bind event channel %u",
+                             queue->refs.rx_evtchn);
+            return false;
+        }
+        queue->rx_port = port;
+    }
+    return true;
+}
+
+static bool xen_netback_queue_map_rings(XenNetbackQueue *queue, Error **errp)
+{
+    domid_t domid = queue->netback->xendev.frontend_id;
+
+    queue->xgt = qemu_xen_gnttab_open();
+    if (!queue->xgt) {
+        error_setg_errno(errp, errno, "failed to open grant table device");
+        return false;
+    }
+    queue->tx_sring = qemu_xen_gnttab_map_refs(queue->xgt, 1, domid,
+                                               &queue->refs.tx_ring_ref,
+                                               PROT_READ | PROT_WRITE);
+    if (!queue->tx_sring) {
+        error_setg_errno(errp, errno, "failed to map tx-ring-ref %u",
+                         queue->refs.tx_ring_ref);
+        return false;
+    }
+    queue->rx_sring = qemu_xen_gnttab_map_refs(queue->xgt, 1, domid,
+                                               &queue->refs.rx_ring_ref,
+                                               PROT_READ | PROT_WRITE);
+    if (!queue->rx_sring) {
+        error_setg_errno(errp, errno, "failed to map rx-ring-ref %u",
+                         queue->refs.rx_ring_ref);
+        return false;
+    }
+    return true;
+}
+
+/* Take tap queue k from QEMU's net layer and set it up for the frontend. */
+static bool xen_netback_queue_take_tap(XenNetbackQueue *queue, Error **errp)
+{
+    XenNetbackDevice *netback = queue->netback;
+    XenNetbackFeatures *f = &netback->features;
+    NetClientState *peer = qemu_get_peer(netback->nic->ncs, queue->index);
+    bool csum = !f->no_csum_offload;
+
+    queue->tap_fd = tap_get_fd(peer);
+    if (queue->tap_fd < 0) {
+        error_setg(errp, "netdev '%s' has no fd", peer->name);
+        return false;
+    }
+    if (!qemu_has_vnet_hdr_len(peer, NETIF_VNET_HDR_LEN)) {
+        error_setg(errp, "netdev '%s' cannot use a %u-byte vnet header",
+                   peer->name, NETIF_VNET_HDR_LEN);
+        return false;
+    }
+    queue->tap = peer;
+    peer->info->poll(peer, false);
+    queue->tap_taken = true;
+    if (tap_enable(peer) < 0) {
+        error_setg(errp, "cannot enable queue %u of netdev '%s'",
+                   queue->index, peer->name);
+        return false;
+    }
+    qemu_set_vnet_hdr_len(peer, NETIF_VNET_HDR_LEN);
+    /* What the tap may hand us is what the frontend can take. */
+    qemu_set_offload(peer, csum, csum && f->gso_tcpv4, csum && f->gso_tcpv6,
+                     0, 0, 0, 0);
+    return true;
+}
+
+static void xen_netback_queue_release_tap(XenNetbackQueue *queue)
+{
+    if (queue->tap_taken) {
+        queue->tap->info->poll(queue->tap, true);
+        queue->tap_taken = false;
+    }
+    queue->tap = NULL;
+    queue->tap_fd = -1;
 }
 
 bool xen_netback_queue_start(XenNetbackQueue *queue,
                              const XenNetbackQueueRefs *refs, Error **errp)
 {
-    error_setg(errp, "the data plane is not built yet");
+    ERRP_GUARD();
+    XenNetbackDevice *netback = queue->netback;
+    NetifConfig cfg = { 0 };
+    GError *gerr = NULL;
+
+    queue->refs = *refs;
+    if (!xen_netback_queue_map_rings(queue, errp) ||
+        !xen_netback_queue_bind(queue, errp) ||
+        !xen_netback_queue_take_tap(queue, errp)) {
+        goto fail;
+    }
+
+    cfg.tx_sring = queue->tx_sring;
+    cfg.rx_sring = queue->rx_sring;
+    cfg.features = (NetifFeatures) {
+        .sg = netback->features.sg,
+        .gso_tcpv4 = netback->features.gso_tcpv4,
+        .gso_tcpv6 = netback->features.gso_tcpv6,
+        .ipv6_csum_offload = netback->features.ipv6_csum_offload,
+        .no_csum_offload = netback->features.no_csum_offload,
+        .rx_notify = netback->features.rx_notify,
+    };
+    /* We advertise both GSO types, so the guest may send either. */
+    cfg.tx_gso_tcpv4 = true;
+    cfg.tx_gso_tcpv6 = true;
+    cfg.grant_mode = netback->grant_mode == XEN_NETBACK_GRANT_COPY ?
+                     NETIF_GRANT_COPY : NETIF_GRANT_MAP;
+    cfg.vnet_hdr_len = NETIF_VNET_HDR_LEN;
+    cfg.ops = &xen_netback_engine_ops;
+    cfg.opaque = queue;
+    queue->engine = netif_queue_new(&cfg, &gerr);
+    if (!queue->engine) {
+        error_setg(errp, "%s", gerr->message);
+        g_error_free(gerr);
+        goto fail;
+    }
+
+    trace_xen_netback_queue_start(netback->xendev.frontend_id, netback->vif,
+                                  queue->index, refs->tx_ring_ref,
+                                  refs->rx_ring_ref, refs->tx_evtchn,
+                                  refs->rx_evtchn, queue->tap_fd);
+    aio_wait_bh_oneshot(queue->ctx, xen_netback_queue_attach_bh, queue);
+    return true;
+
+fail:
+    xen_netback_queue_stop(queue);
     return false;
 }
 
 void xen_netback_queue_stop(XenNetbackQueue *queue)
 {
+    XenNetbackDevice *netback = queue->netback;
+    domid_t domid = netback->xendev.frontend_id;
+
+    trace_xen_netback_queue_stop(domid, netback->vif, queue->index);
+
+    if (queue->attached) {
+        aio_wait_bh_oneshot(queue->ctx, xen_netback_queue_detach_bh, queue);
+    }
+    if (queue->engine) {
+        /* Releases the grants of packets a full tap kept pending. */
+        netif_queue_free(queue->engine);
+        queue->engine = NULL;
+    }
+    xen_netback_queue_release_tap(queue);
+    if (queue->xeh) {
+        if (queue->rx_port >= 0 && queue->rx_port != queue->tx_port) {
+            qemu_xen_evtchn_unbind(queue->xeh, queue->rx_port);
+        }
+        if (queue->tx_port >= 0) {
+            qemu_xen_evtchn_unbind(queue->xeh, queue->tx_port);
+        }
+        qemu_xen_evtchn_close(queue->xeh);
+        queue->xeh = NULL;
+    }
+    queue->tx_port = queue->rx_port = -1;
+    if (queue->xgt) {
+        if (queue->tx_sring) {
+            qemu_xen_gnttab_unmap(queue->xgt, queue->tx_sring,
+                                  &queue->refs.tx_ring_ref, 1);
+        }
+        if (queue->rx_sring) {
+            qemu_xen_gnttab_unmap(queue->xgt, queue->rx_sring,
+                                  &queue->refs.rx_ring_ref, 1);
+        }
+        qemu_xen_gnttab_close(queue->xgt);
+        queue->xgt = NULL;
+    }
+    queue->tx_sring = queue->rx_sring = NULL;
+}
+
+const struct NetifQueue *xen_netback_queue_engine(XenNetbackQueue *queue)
+{
+    return queue->engine;
 }

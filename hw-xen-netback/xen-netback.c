@@ -17,6 +17,7 @@
 #include "hw/xen/xen-bus-helper.h"
 #include "hw/xen/interface/io/xs_wire.h"
 #include "net/net.h"
+#include "net/tap.h"
 #include "system/iothread.h"
 #include "xen-netback.h"
 #include "trace.h"
@@ -39,7 +40,7 @@
  * Initialising to InitWait, so a reloaded netfront can connect again.
  */
 
-static const char *xen_netback_state_name(enum xenbus_state state)
+const char *xen_netback_state_name(enum xenbus_state state)
 {
     static const char *const names[] = {
         [XenbusStateUnknown] = "Unknown",
@@ -173,6 +174,29 @@ static bool xen_netback_read_num_queues(XenNetbackDevice *netback,
 /* ------------------------------------------------------------------ */
 /* Connect and disconnect */
 
+/*
+ * The kernel spreads the tap's packets over its enabled queues: enable
+ * exactly those a data plane reads, so no packet waits where nobody looks.
+ */
+static void xen_netback_enable_tap_queues(XenNetbackDevice *netback,
+                                          unsigned int nr_enabled)
+{
+    unsigned int i;
+
+    if (netback->nr_tap_queues < 2) {
+        return;
+    }
+    for (i = 0; i < netback->nr_tap_queues; i++) {
+        NetClientState *peer = qemu_get_peer(netback->nic->ncs, i);
+
+        if (i < nr_enabled) {
+            tap_enable(peer);
+        } else {
+            tap_disable(peer);
+        }
+    }
+}
+
 static void xen_netback_disconnect(XenNetbackDevice *netback)
 {
     unsigned int i;
@@ -191,6 +215,7 @@ static void xen_netback_disconnect(XenNetbackDevice *netback)
     g_free(netback->queues);
     netback->queues = NULL;
     netback->nr_queues = 0;
+    xen_netback_enable_tap_queues(netback, netback->nr_tap_queues);
 }
 
 static bool xen_netback_connect(XenNetbackDevice *netback, Error **errp)
@@ -219,6 +244,7 @@ static bool xen_netback_connect(XenNetbackDevice *netback, Error **errp)
         }
     }
 
+    xen_netback_enable_tap_queues(netback, netback->nr_queues);
     trace_xen_netback_connect(netback->xendev.frontend_id, netback->vif,
                               netback->nr_queues, netback->features.sg,
                               netback->features.gso_tcpv4,
@@ -239,6 +265,8 @@ static void xen_netback_set_error(XenNetbackDevice *netback,
     error_report("xen-netback %s (domain %u, vif %d): %s",
                  xendev->name, xendev->frontend_id, netback->vif, msg);
     xen_device_backend_printf(xendev, "error", "%s", msg);
+    g_free(netback->error);
+    netback->error = g_strdup(msg);
 }
 
 void xen_netback_fatal_error(XenNetbackDevice *netback, const char *fmt, ...)
@@ -277,6 +305,7 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
     case XenbusStateInitialising:
         /* A reloaded frontend starts afresh; forget the last fault. */
         netback->disabled = false;
+        g_clear_pointer(&netback->error, g_free);
         break;
 
     case XenbusStateConnected:
@@ -524,6 +553,7 @@ static void xen_netback_unrealize(XenDevice *xendev)
     g_free(netback->iothreads);
     netback->iothreads = NULL;
     netback->nr_iothreads = 0;
+    g_clear_pointer(&netback->error, g_free);
 }
 
 static const Property xen_netback_properties[] = {

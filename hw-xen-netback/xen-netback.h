@@ -68,6 +68,7 @@ struct XenNetbackDevice {
     unsigned int nr_queues;
     XenNetbackQueue **queues;
     bool disabled;              /* a fatal guest fault stopped the vif */
+    char *error;                /* why, for query-xen-netback */
 };
 
 /* dataplane.c */
@@ -79,8 +80,12 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
                              const XenNetbackQueueRefs *refs,
                              Error **errp);
 void xen_netback_queue_stop(XenNetbackQueue *queue);
+/* The queue's netif engine, NULL when stopped (for its statistics). */
+const struct NetifQueue *xen_netback_queue_engine(XenNetbackQueue *queue);
 
-/* xen-netback.c: stop the vif after a fatal guest fault (main loop only) */
+/* xen-netback.c */
+const char *xen_netback_state_name(enum xenbus_state state);
+/* Stop the vif after a fatal guest fault (main loop only) */
 void xen_netback_fatal_error(XenNetbackDevice *netback, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
 

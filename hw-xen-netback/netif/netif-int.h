@@ -1,0 +1,125 @@
+/*
+ * qnetback netif engine: state shared by queue.c, tx.c and rx.c.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef NETIF_INT_H
+#define NETIF_INT_H
+
+#include "netif.h"
+#include "hdr.h"
+
+/* Largest frame the tap hands us: 64 KiB of IP plus link headers. */
+#define NETIF_RX_FRAME_MAX      (65536 + 64)
+/* RX staging buffer: several maximum-size frames per copy call. */
+#define NETIF_RX_BUF_FRAMES     8
+
+/* One data slot of a guest-transmitted packet, as read off the ring. */
+typedef struct NetifTxSlot {
+    uint32_t gref;
+    uint16_t offset;
+    uint16_t size;
+    uint16_t id;
+    uint8_t *data;              /* local view once the grant is resolved */
+} NetifTxSlot;
+
+typedef struct NetifTxPacket {
+    unsigned int slot;          /* first data slot in tx_slots */
+    unsigned int nr_slots;      /* data slots */
+    unsigned int nr_extras;     /* extra-info slots, answered RSP_NULL */
+    unsigned int ref;           /* first of its grants in tx_refs/tx_segs */
+    unsigned int nr_refs;
+    uint32_t len;
+    uint16_t flags;             /* NETTXF_* of the first slot */
+    int16_t status;             /* response for every data slot */
+    bool send;                  /* false: answer only (dropped, multicast) */
+    bool has_gso;
+    struct netif_extra_info gso;
+    NetifVnetHdr vh;
+    uint32_t hdr_len;           /* bytes in tx_hdr, sent instead of ours */
+} NetifTxPacket;
+
+/* One map call that must be undone before the batch is answered. */
+typedef struct NetifTxMapping {
+    void *addr;
+    unsigned int ref;
+    unsigned int nr;
+} NetifTxMapping;
+
+/* A packet delivered to the guest in the current RX batch. */
+typedef struct NetifRxPacket {
+    RING_IDX rsp;               /* its first response */
+    unsigned int nr_rsps;
+    unsigned int seg;           /* its segments in rx_segs */
+    unsigned int nr_segs;
+    unsigned int id;            /* its request ids in rx_ids */
+    size_t len;
+} NetifRxPacket;
+
+/* The frame read from the tap that is next to go to the guest. */
+typedef struct NetifRxPending {
+    size_t off;                 /* frame (after the vnet header) in rx_buf */
+    size_t len;
+    unsigned int nr_data;       /* data slots */
+    uint16_t flags;             /* NETRXF_* of the first slot */
+    struct netif_extra_info gso;
+} NetifRxPending;
+
+struct NetifQueue {
+    NetifConfig cfg;
+    const NetifQueueOps *ops;
+    void *opaque;
+    bool disabled;
+    NetifStats stats;
+
+    /* guest TX */
+    netif_tx_back_ring_t tx;
+    unsigned int tx_ring_size;
+    NetifTxSlot *tx_slots;      /* [tx_ring_size] */
+    unsigned int tx_nr_slots;
+    NetifTxPacket *tx_pkts;     /* [max_batch] */
+    unsigned int tx_nr_pkts;
+    uint32_t *tx_refs;          /* [tx_ring_size] */
+    NetifCopySeg *tx_segs;      /* [tx_ring_size] */
+    NetifTxMapping *tx_maps;    /* [max_batch] */
+    unsigned int tx_nr_maps;
+    uint8_t (*tx_hdr)[NETIF_TX_HDR_COPY]; /* [max_batch] */
+    uint8_t *tx_buf;            /* copy mode: [tx_ring_size pages] */
+    unsigned int tx_next;       /* next packet to write to the tap */
+    bool tx_blocked;
+
+    /* guest RX */
+    netif_rx_back_ring_t rx;
+    unsigned int rx_ring_size;
+    uint8_t *rx_buf;
+    size_t rx_buf_size;
+    size_t rx_fill;
+    NetifCopySeg *rx_segs;      /* [rx_ring_size] */
+    unsigned int rx_nr_segs;
+    uint16_t *rx_ids;           /* [rx_ring_size] */
+    unsigned int rx_nr_ids;
+    NetifRxPacket *rx_pkts;     /* [max_batch] */
+    unsigned int rx_nr_pkts;
+    NetifRxPending rx_pending;
+    bool rx_have_pending;
+    int64_t rx_stalled_since;
+};
+
+/* Counters have one writer, the queue's thread; readers may be elsewhere. */
+#define NETIF_STAT_ADD(q, field, n)                                     \
+    __atomic_store_n(&(q)->stats.field, (q)->stats.field + (n),         \
+                     __ATOMIC_RELAXED)
+
+void netif_count_cause(NetifQueue *q, NetifCause cause);
+
+/* Disable the queue for good and tell the glue why. */
+void netif_fatal(NetifQueue *q, NetifCause cause, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+void netif_tx_init(NetifQueue *q);
+void netif_tx_cleanup(NetifQueue *q);
+void netif_rx_init(NetifQueue *q);
+void netif_rx_cleanup(NetifQueue *q);
+
+#endif /* NETIF_INT_H */

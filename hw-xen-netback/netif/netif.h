@@ -1,0 +1,181 @@
+/*
+ * qnetback netif engine: public interface.
+ *
+ * The engine does all the ring and packet work of one netif queue: it
+ * consumes the guest's TX requests and writes the packets to a tap queue,
+ * reads packets from the tap queue into the guest's RX buffers, and
+ * translates between netif flags/extra-info and the virtio-net header.  It
+ * knows nothing about QEMU: grant operations, tap I/O and event channel
+ * kicks go through NetifQueueOps, which the glue provides.
+ *
+ * Threading: a NetifQueue and every call on it belong to one thread (the
+ * queue's IOThread).  The ops are called synchronously from that thread,
+ * from within netif_tx_poll() and netif_rx_poll() (and netif_queue_free()
+ * for unmap).  Only the statistics may be read from another thread, through
+ * netif_queue_get_stats().  Nothing here sleeps except inside the ops: grant
+ * operations are blocking system calls, tap I/O must be non-blocking.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef NETIF_H
+#define NETIF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <glib.h>
+
+#include "netif-proto.h"
+#include "stats.h"
+
+typedef struct NetifQueue NetifQueue;
+
+/* One grant copy segment. */
+typedef struct NetifCopySeg {
+    uint32_t ref;               /* frontend grant */
+    uint16_t offset;            /* offset in the granted page */
+    uint16_t len;
+    void *local;                /* local buffer */
+} NetifCopySeg;
+
+typedef struct NetifQueueOps {
+    /*
+     * Map @nr grants of the frontend into one contiguous area (page i at
+     * base + i * NETIF_PAGE_SIZE) in one batched call.  NULL on failure, in
+     * which case nothing is mapped.
+     */
+    void *(*map)(void *opaque, const uint32_t *refs, unsigned int nr,
+                 bool writable);
+    /* Unmap, in one call, an area that map returned. */
+    int (*unmap)(void *opaque, void *addr, const uint32_t *refs,
+                 unsigned int nr);
+    /*
+     * One batched grant copy; @to_guest copies local -> foreign.  0 on
+     * success, -1 if any segment failed (the engine then retries packet by
+     * packet to find the offender).
+     */
+    int (*copy)(void *opaque, bool to_guest, const NetifCopySeg *segs,
+                unsigned int nr);
+    /*
+     * Non-blocking tap queue I/O.  The first iovec of a write is the vnet
+     * header (vnet_hdr_len bytes); a read returns vnet header + frame.
+     * Return bytes transferred, -EAGAIN when full/empty, else -errno.
+     */
+    ssize_t (*tap_writev)(void *opaque, const struct iovec *iov, int iovcnt);
+    ssize_t (*tap_readv)(void *opaque, const struct iovec *iov, int iovcnt);
+    /* Kick the frontend on the RX or TX event channel. */
+    void (*notify)(void *opaque, bool rx);
+    /*
+     * The frontend did something only a broken or malicious frontend does.
+     * The queue is already disabled and will not touch the rings again; the
+     * glue should stop the vif and write @msg to xenstore "error".
+     * @msg is only valid during the call.
+     */
+    void (*fatal)(void *opaque, const char *msg);
+} NetifQueueOps;
+
+typedef enum NetifGrantMode {
+    NETIF_GRANT_MAP,            /* TX: map + writev from guest pages */
+    NETIF_GRANT_COPY,           /* TX: copy into queue buffers */
+} NetifGrantMode;
+
+/* What the frontend wrote in xenstore. */
+typedef struct NetifFeatures {
+    bool sg;                    /* feature-sg */
+    bool gso_tcpv4;             /* feature-gso-tcpv4 */
+    bool gso_tcpv6;             /* feature-gso-tcpv6 */
+    bool ipv6_csum_offload;     /* feature-ipv6-csum-offload */
+    bool no_csum_offload;       /* feature-no-csum-offload */
+    bool rx_notify;             /* feature-rx-notify */
+} NetifFeatures;
+
+typedef struct NetifConfig {
+    /* Shared rings, one page each, mapped by the glue for the queue's life. */
+    netif_tx_sring_t *tx_sring;
+    netif_rx_sring_t *rx_sring;
+    NetifFeatures features;
+    /* GSO the backend advertised, i.e. what the guest may transmit. */
+    bool tx_gso_tcpv4;
+    bool tx_gso_tcpv6;
+    NetifGrantMode grant_mode;
+    unsigned int vnet_hdr_len;  /* 10 or 12 */
+    unsigned int max_batch;     /* packets per batch, 0 for the default */
+    const NetifQueueOps *ops;
+    void *opaque;
+} NetifConfig;
+
+#define NETIF_DEFAULT_BATCH     64
+#define NETIF_MAX_BATCH         NETIF_TX_RING_SIZE
+
+/*
+ * Create a queue over freshly connected rings (the frontend has run
+ * SHARED_RING_INIT; the engine starts its private indices at 0).
+ * Returns NULL and sets @errp on an invalid configuration.
+ */
+NetifQueue *netif_queue_new(const NetifConfig *cfg, GError **errp);
+
+/*
+ * Release the queue.  Unmaps any grant still held for packets a blocked tap
+ * kept pending, never touches the rings: call it before unmapping them.
+ */
+void netif_queue_free(NetifQueue *q);
+
+/* Account an event channel notification (for the PPI/SPI figures). */
+void netif_queue_count_event(NetifQueue *q, bool rx);
+
+/* True once a fatal frontend error stopped the queue. */
+bool netif_queue_disabled(const NetifQueue *q);
+
+/* Relaxed snapshot of the counters; safe from any thread. */
+void netif_queue_get_stats(const NetifQueue *q, NetifStats *out);
+
+/*
+ * Guest TX: consume up to @budget packets, in batches of max_batch, with
+ * one grant map + unmap (or one copy) call and one response push per batch.
+ *
+ * Returns true when more work remains (the budget ran out): the caller
+ * should call again soon, e.g. from a bottom half, rather than wait for an
+ * event.  Returns false when the ring is empty and the frontend's next
+ * request will raise an event, when the tap is full (netif_tx_blocked()), or
+ * when the queue is disabled.
+ */
+bool netif_tx_poll(NetifQueue *q, unsigned int budget);
+
+/*
+ * True when the tap refused a write with EAGAIN: the rest of the batch is
+ * pending (its grants still mapped or its data copied, its requests not yet
+ * answered).  Poll the tap fd for writing and call netif_tx_poll() when it
+ * becomes writable; until then the TX ring is not consumed.
+ */
+bool netif_tx_blocked(const NetifQueue *q);
+
+/*
+ * Guest RX: read up to @budget packets from the tap and deliver them into
+ * the guest's RX buffers, with one grant copy call and one response push
+ * per batch.  Same return value as netif_tx_poll(): false when the tap is
+ * empty, when the guest lacks buffers (see netif_rx_wants_tap()) or when
+ * disabled.
+ */
+bool netif_rx_poll(NetifQueue *q, unsigned int budget);
+
+/*
+ * False when a packet read from the tap is waiting for the guest to post
+ * enough RX requests.  Stop polling the tap fd for reading then; the engine
+ * has asked the frontend for an event once enough are posted, on which the
+ * glue calls netif_rx_poll() again.
+ */
+bool netif_rx_wants_tap(const NetifQueue *q);
+
+/*
+ * When the waiting packet started waiting, in g_get_monotonic_time()
+ * microseconds, or 0 when none is waiting.  The glue drops it after a bound
+ * (Linux netback uses 10 s) with netif_rx_drop_stalled().
+ */
+int64_t netif_rx_stalled_since(const NetifQueue *q);
+
+/* Drop the waiting packet (cause rx_stall).  False if none was waiting. */
+bool netif_rx_drop_stalled(NetifQueue *q);
+
+#endif /* NETIF_H */

@@ -1,0 +1,144 @@
+/*
+ * qnetback netif engine: queue creation, teardown and shared helpers.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <stdarg.h>
+
+#include "netif-int.h"
+
+#define NETIF_ERROR netif_error_quark()
+
+static GQuark netif_error_quark(void)
+{
+    return g_quark_from_static_string("netif-error-quark");
+}
+
+void netif_count_cause(NetifQueue *q, NetifCause cause)
+{
+    NetifDirStats *dir = netif_cause_is_rx(cause) ? &q->stats.rx :
+                                                    &q->stats.tx;
+
+    __atomic_store_n(&q->stats.cause[cause], q->stats.cause[cause] + 1,
+                     __ATOMIC_RELAXED);
+    if (netif_cause_kind(cause) == NETIF_CAUSE_KIND_DROP) {
+        __atomic_store_n(&dir->drops, dir->drops + 1, __ATOMIC_RELAXED);
+    } else {
+        __atomic_store_n(&dir->errors, dir->errors + 1, __ATOMIC_RELAXED);
+    }
+}
+
+void netif_fatal(NetifQueue *q, NetifCause cause, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    if (q->disabled) {
+        return;
+    }
+    q->disabled = true;
+    netif_count_cause(q, cause);
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    q->ops->fatal(q->opaque, msg);
+}
+
+static bool netif_config_check(const NetifConfig *cfg, GError **errp)
+{
+    const NetifQueueOps *ops = cfg->ops;
+
+    if (!cfg->tx_sring || !cfg->rx_sring) {
+        g_set_error(errp, NETIF_ERROR, 0, "missing shared ring");
+        return false;
+    }
+    if (cfg->vnet_hdr_len != NETIF_VNET_HDR_LEN &&
+        cfg->vnet_hdr_len != NETIF_VNET_HDR_MRG_LEN) {
+        g_set_error(errp, NETIF_ERROR, 0, "vnet header length %u, not %u or %u",
+                    cfg->vnet_hdr_len, NETIF_VNET_HDR_LEN,
+                    NETIF_VNET_HDR_MRG_LEN);
+        return false;
+    }
+    if (cfg->max_batch > NETIF_MAX_BATCH) {
+        g_set_error(errp, NETIF_ERROR, 0, "batch of %u packets, above %u",
+                    cfg->max_batch, (unsigned int)NETIF_MAX_BATCH);
+        return false;
+    }
+    if (!ops || !ops->copy || !ops->tap_writev || !ops->tap_readv ||
+        !ops->notify || !ops->fatal ||
+        (cfg->grant_mode == NETIF_GRANT_MAP && (!ops->map || !ops->unmap))) {
+        g_set_error(errp, NETIF_ERROR, 0, "missing queue operation");
+        return false;
+    }
+    if (cfg->grant_mode != NETIF_GRANT_MAP &&
+        cfg->grant_mode != NETIF_GRANT_COPY) {
+        g_set_error(errp, NETIF_ERROR, 0, "unknown grant mode %d",
+                    cfg->grant_mode);
+        return false;
+    }
+    return true;
+}
+
+NetifQueue *netif_queue_new(const NetifConfig *cfg, GError **errp)
+{
+    NetifQueue *q;
+
+    if (!netif_config_check(cfg, errp)) {
+        return NULL;
+    }
+
+    q = g_new0(NetifQueue, 1);
+    q->cfg = *cfg;
+    if (!q->cfg.max_batch) {
+        q->cfg.max_batch = NETIF_DEFAULT_BATCH;
+    }
+    q->ops = cfg->ops;
+    q->opaque = cfg->opaque;
+
+    BACK_RING_INIT(&q->tx, cfg->tx_sring, NETIF_PAGE_SIZE);
+    BACK_RING_INIT(&q->rx, cfg->rx_sring, NETIF_PAGE_SIZE);
+    q->tx_ring_size = RING_SIZE(&q->tx);
+    q->rx_ring_size = RING_SIZE(&q->rx);
+
+    netif_tx_init(q);
+    netif_rx_init(q);
+    return q;
+}
+
+void netif_queue_free(NetifQueue *q)
+{
+    if (!q) {
+        return;
+    }
+    netif_tx_cleanup(q);
+    netif_rx_cleanup(q);
+    g_free(q);
+}
+
+void netif_queue_count_event(NetifQueue *q, bool rx)
+{
+    if (rx) {
+        NETIF_STAT_ADD(q, rx.events, 1);
+    } else {
+        NETIF_STAT_ADD(q, tx.events, 1);
+    }
+}
+
+bool netif_queue_disabled(const NetifQueue *q)
+{
+    return q->disabled;
+}
+
+void netif_queue_get_stats(const NetifQueue *q, NetifStats *out)
+{
+    const uint64_t *src = (const uint64_t *)&q->stats;
+    uint64_t *dst = (uint64_t *)out;
+    size_t i;
+
+    G_STATIC_ASSERT(sizeof(NetifStats) % sizeof(uint64_t) == 0);
+    for (i = 0; i < sizeof(NetifStats) / sizeof(uint64_t); i++) {
+        dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+    }
+}

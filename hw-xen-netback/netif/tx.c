@@ -1,0 +1,583 @@
+/*
+ * qnetback netif engine: guest TX (frontend -> tap).
+ *
+ * A batch goes through four steps:
+ *   build    copy requests off the ring once and check the slot chains;
+ *   resolve  one grant map (or copy) call for the data of every packet,
+ *            then translate each packet's headers into a vnet header;
+ *   write    one writev per packet to the tap;
+ *   complete one unmap call, then a response for every consumed request
+ *            and one push.
+ * A tap that is full stops a batch between write and complete; nothing is
+ * answered (and nothing unmapped) until the batch is written.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <errno.h>
+
+#include "netif-int.h"
+
+void netif_tx_init(NetifQueue *q)
+{
+    unsigned int n = q->tx_ring_size, batch = q->cfg.max_batch;
+
+    q->tx_slots = g_new0(NetifTxSlot, n);
+    q->tx_refs = g_new0(uint32_t, n);
+    q->tx_segs = g_new0(NetifCopySeg, n);
+    q->tx_pkts = g_new0(NetifTxPacket, batch);
+    q->tx_maps = g_new0(NetifTxMapping, batch);
+    q->tx_hdr = g_malloc0(sizeof(*q->tx_hdr) * batch);
+    if (q->cfg.grant_mode == NETIF_GRANT_COPY) {
+        /* A batch consumes at most a ring of slots, each within a page. */
+        q->tx_buf = g_malloc((size_t)n * NETIF_PAGE_SIZE);
+    }
+}
+
+static void tx_unmap_all(NetifQueue *q)
+{
+    unsigned int i;
+
+    for (i = 0; i < q->tx_nr_maps; i++) {
+        NetifTxMapping *m = &q->tx_maps[i];
+
+        q->ops->unmap(q->opaque, m->addr, &q->tx_refs[m->ref], m->nr);
+        NETIF_STAT_ADD(q, tx.unmap_calls, 1);
+        NETIF_STAT_ADD(q, tx.unmap_ops, m->nr);
+    }
+    q->tx_nr_maps = 0;
+}
+
+void netif_tx_cleanup(NetifQueue *q)
+{
+    /* A batch held by a full tap may still have guest pages mapped. */
+    tx_unmap_all(q);
+    g_free(q->tx_slots);
+    g_free(q->tx_refs);
+    g_free(q->tx_segs);
+    g_free(q->tx_pkts);
+    g_free(q->tx_maps);
+    g_free(q->tx_hdr);
+    g_free(q->tx_buf);
+}
+
+bool netif_tx_blocked(const NetifQueue *q)
+{
+    return q->tx_blocked;
+}
+
+static void tx_drop(NetifQueue *q, NetifTxPacket *pkt, NetifCause cause,
+                    int16_t status)
+{
+    pkt->send = false;
+    pkt->status = status;
+    netif_count_cause(q, cause);
+}
+
+/*
+ * Read one packet's requests: the first slot, its extra-info slots, then
+ * the rest of its data slots, at most @avail requests in all.  Follows
+ * Linux netback's rules: what only a malicious frontend does is fatal;
+ * what a buggy one does drops the packet.  False when fatal.
+ */
+static bool tx_get_packet(NetifQueue *q, NetifTxPacket *pkt, RING_IDX avail)
+{
+    RING_IDX cons = q->tx.req_cons, end = cons + avail;
+    NetifTxSlot *slots = &q->tx_slots[q->tx_nr_slots];
+    NetifCause drop = NETIF_CAUSE__MAX;
+    netif_tx_request_t first, txp;
+    bool mcast = false, more;
+    unsigned int nr_frags = 0;
+    uint16_t size_left;
+
+    RING_COPY_REQUEST(&q->tx, cons, &first);
+    cons++;
+
+    memset(pkt, 0, sizeof(*pkt));
+    pkt->slot = q->tx_nr_slots;
+    pkt->flags = first.flags;
+    pkt->len = first.size;
+
+    if (first.flags & NETTXF_extra_info) {
+        struct netif_extra_info extra;
+
+        do {
+            if (cons == end) {
+                netif_fatal(q, NETIF_CAUSE_TX_FATAL_MISSING,
+                            "TX: missing extra info at %u", cons);
+                return false;
+            }
+            RING_COPY_REQUEST(&q->tx, cons, &txp);
+            memcpy(&extra, &txp, sizeof(extra));
+            cons++;
+            pkt->nr_extras++;
+
+            switch (extra.type) {
+            case XEN_NETIF_EXTRA_TYPE_GSO:
+                pkt->gso = extra;
+                pkt->has_gso = true;
+                break;
+            case XEN_NETIF_EXTRA_TYPE_MCAST_ADD:
+            case XEN_NETIF_EXTRA_TYPE_MCAST_DEL:
+                /* The tap takes every frame: nothing to filter. */
+                mcast = true;
+                break;
+            case XEN_NETIF_EXTRA_TYPE_HASH:
+                break;
+            default:
+                netif_fatal(q, NETIF_CAUSE_TX_FATAL_EXTRA,
+                            "TX: invalid extra type %u", extra.type);
+                return false;
+            }
+        } while (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE);
+
+        if (pkt->has_gso) {
+            if (!pkt->gso.u.gso.size) {
+                netif_fatal(q, NETIF_CAUSE_TX_FATAL_GSO,
+                            "TX: GSO size must not be zero");
+                return false;
+            }
+            if (pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 &&
+                pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV6) {
+                netif_fatal(q, NETIF_CAUSE_TX_FATAL_GSO,
+                            "TX: bad GSO type %u", pkt->gso.u.gso.type);
+                return false;
+            }
+        }
+    }
+
+    /*
+     * The first slot's size is the packet's; its own data is what the
+     * other slots leave of it.
+     */
+    size_left = first.size;
+    more = first.flags & NETTXF_more_data;
+    while (more) {
+        if (cons == end) {
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_MISSING,
+                        "TX: packet needs more than the %u slots produced",
+                        avail);
+            return false;
+        }
+        if (nr_frags >= NETIF_TX_FATAL_FRAGS) {
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_SLOTS,
+                        "TX: malicious frontend using more than %u slots",
+                        NETIF_TX_FATAL_FRAGS + 1);
+            return false;
+        }
+        if (drop == NETIF_CAUSE__MAX && nr_frags >= NETIF_TX_LEGACY_FRAGS) {
+            drop = NETIF_CAUSE_TX_TOO_MANY_SLOTS;
+        }
+
+        RING_COPY_REQUEST(&q->tx, cons, &txp);
+        cons++;
+
+        /* Frames of 64 KiB or more overflow the first size: drop them. */
+        if (drop == NETIF_CAUSE__MAX) {
+            if (txp.size > size_left) {
+                drop = NETIF_CAUSE_TX_SIZE_MISMATCH;
+            } else {
+                size_left -= txp.size;
+            }
+        }
+        if (txp.offset + txp.size > NETIF_PAGE_SIZE) {
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_PAGE,
+                        "TX: slot crosses the page: offset %u size %u",
+                        txp.offset, txp.size);
+            return false;
+        }
+        nr_frags++;
+        slots[nr_frags] = (NetifTxSlot) {
+            .gref = txp.gref, .offset = txp.offset, .size = txp.size,
+            .id = txp.id,
+        };
+        more = txp.flags & NETTXF_more_data;
+    }
+
+    slots[0] = (NetifTxSlot) {
+        .gref = first.gref, .offset = first.offset, .id = first.id,
+        .size = drop == NETIF_CAUSE__MAX ? size_left : 0,
+    };
+    if (drop == NETIF_CAUSE__MAX &&
+        first.offset + size_left > NETIF_PAGE_SIZE) {
+        netif_fatal(q, NETIF_CAUSE_TX_FATAL_PAGE,
+                    "TX: first slot crosses the page: offset %u size %u",
+                    first.offset, size_left);
+        return false;
+    }
+
+    pkt->nr_slots = nr_frags + 1;
+    q->tx_nr_slots += pkt->nr_slots;
+    q->tx.req_cons = cons;
+    NETIF_STAT_ADD(q, tx.slots, pkt->nr_slots + pkt->nr_extras);
+
+    if (drop != NETIF_CAUSE__MAX) {
+        tx_drop(q, pkt, drop, NETIF_RSP_ERROR);
+    } else if (mcast) {
+        /* A multicast request rides on a dummy packet; answer it only. */
+        pkt->status = NETIF_RSP_OKAY;
+    } else if (pkt->len < NETIF_ETH_HLEN) {
+        tx_drop(q, pkt, NETIF_CAUSE_TX_RUNT, NETIF_RSP_ERROR);
+    } else {
+        pkt->status = NETIF_RSP_OKAY;
+        pkt->send = true;
+    }
+    return true;
+}
+
+/*
+ * Copy requests off the ring for up to @max packets.  Returns the number of
+ * packets, or -1 when the frontend turned out to be broken.
+ */
+static int tx_build(NetifQueue *q, unsigned int max)
+{
+    RING_IDX rp, start = q->tx.req_cons;
+
+    q->tx_nr_pkts = 0;
+    q->tx_nr_slots = 0;
+    q->tx_nr_maps = 0;
+    q->tx_next = 0;
+
+    rp = q->tx.sring->req_prod;
+    xen_rmb(); /* see the requests up to rp */
+
+    if (rp - q->tx.req_cons > q->tx_ring_size) {
+        netif_fatal(q, NETIF_CAUSE_TX_FATAL_RING,
+                    "TX: req_prod %u is %u requests ahead of req_cons %u, "
+                    "the ring has %u", rp, rp - q->tx.req_cons,
+                    q->tx.req_cons, q->tx_ring_size);
+        return -1;
+    }
+
+    while (q->tx_nr_pkts < max && q->tx.req_cons != rp) {
+        /* A batch never takes more than a ring, whatever req_prod says. */
+        RING_IDX room = q->tx_ring_size - (q->tx.req_cons - start);
+        RING_IDX avail = MIN(rp - q->tx.req_cons, room);
+
+        if (!tx_get_packet(q, &q->tx_pkts[q->tx_nr_pkts], avail)) {
+            return -1;
+        }
+        q->tx_nr_pkts++;
+    }
+    return q->tx_nr_pkts;
+}
+
+/* Iterate over a packet's slots; the empty ones need no grant. */
+#define FOR_EACH_SLOT(q, pkt, s)                                            \
+    for (s = &(q)->tx_slots[(pkt)->slot];                                   \
+         s < &(q)->tx_slots[(pkt)->slot + (pkt)->nr_slots]; s++)
+
+static void tx_point_into_map(NetifQueue *q, NetifTxPacket *pkt,
+                              uint8_t *addr)
+{
+    unsigned int page = 0;
+    NetifTxSlot *s;
+
+    FOR_EACH_SLOT(q, pkt, s) {
+        if (!s->size) {
+            continue;
+        }
+        s->data = addr + (size_t)page++ * NETIF_PAGE_SIZE + s->offset;
+    }
+}
+
+static void tx_map(NetifQueue *q)
+{
+    unsigned int nr = 0, i;
+    NetifTxSlot *s;
+    void *addr;
+
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        NetifTxPacket *pkt = &q->tx_pkts[i];
+
+        if (!pkt->send) {
+            continue;
+        }
+        pkt->ref = nr;
+        FOR_EACH_SLOT(q, pkt, s) {
+            if (s->size) {
+                q->tx_refs[nr++] = s->gref;
+            }
+        }
+        pkt->nr_refs = nr - pkt->ref;
+    }
+    if (!nr) {
+        return;
+    }
+
+    addr = q->ops->map(q->opaque, q->tx_refs, nr, false);
+    NETIF_STAT_ADD(q, tx.map_calls, 1);
+    if (addr) {
+        NETIF_STAT_ADD(q, tx.map_ops, nr);
+        q->tx_maps[q->tx_nr_maps++] = (NetifTxMapping) {
+            .addr = addr, .ref = 0, .nr = nr,
+        };
+        for (i = 0; i < q->tx_nr_pkts; i++) {
+            NetifTxPacket *pkt = &q->tx_pkts[i];
+
+            if (pkt->send) {
+                tx_point_into_map(q, pkt, (uint8_t *)addr +
+                                  (size_t)pkt->ref * NETIF_PAGE_SIZE);
+            }
+        }
+        return;
+    }
+
+    /* Find the packets whose grants are bad; never use a failed map. */
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        NetifTxPacket *pkt = &q->tx_pkts[i];
+
+        if (!pkt->send || !pkt->nr_refs) {
+            continue;
+        }
+        addr = q->ops->map(q->opaque, &q->tx_refs[pkt->ref], pkt->nr_refs,
+                           false);
+        NETIF_STAT_ADD(q, tx.map_calls, 1);
+        if (!addr) {
+            tx_drop(q, pkt, NETIF_CAUSE_TX_GRANT, NETIF_RSP_ERROR);
+            continue;
+        }
+        NETIF_STAT_ADD(q, tx.map_ops, pkt->nr_refs);
+        q->tx_maps[q->tx_nr_maps++] = (NetifTxMapping) {
+            .addr = addr, .ref = pkt->ref, .nr = pkt->nr_refs,
+        };
+        tx_point_into_map(q, pkt, addr);
+    }
+}
+
+static void tx_copy(NetifQueue *q)
+{
+    unsigned int nr = 0, i;
+    size_t off = 0;
+    NetifTxSlot *s;
+
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        NetifTxPacket *pkt = &q->tx_pkts[i];
+
+        if (!pkt->send) {
+            continue;
+        }
+        pkt->ref = nr;
+        FOR_EACH_SLOT(q, pkt, s) {
+            if (!s->size) {
+                continue;
+            }
+            s->data = q->tx_buf + off;
+            q->tx_segs[nr++] = (NetifCopySeg) {
+                .ref = s->gref, .offset = s->offset, .len = s->size,
+                .local = s->data,
+            };
+            off += s->size;
+        }
+        pkt->nr_refs = nr - pkt->ref;
+    }
+    if (!nr) {
+        return;
+    }
+
+    NETIF_STAT_ADD(q, tx.copy_calls, 1);
+    NETIF_STAT_ADD(q, tx.copy_segs, nr);
+    if (q->ops->copy(q->opaque, false, q->tx_segs, nr) == 0) {
+        return;
+    }
+
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        NetifTxPacket *pkt = &q->tx_pkts[i];
+
+        if (!pkt->send || !pkt->nr_refs) {
+            continue;
+        }
+        NETIF_STAT_ADD(q, tx.copy_calls, 1);
+        NETIF_STAT_ADD(q, tx.copy_segs, pkt->nr_refs);
+        if (q->ops->copy(q->opaque, false, &q->tx_segs[pkt->ref],
+                         pkt->nr_refs) < 0) {
+            tx_drop(q, pkt, NETIF_CAUSE_TX_GRANT, NETIF_RSP_ERROR);
+        }
+    }
+}
+
+/*
+ * Copy the packet's first bytes aside, gathered across slots however the
+ * frontend split them, and build its vnet header from that copy.
+ */
+static void tx_translate(NetifQueue *q, NetifTxPacket *pkt, uint8_t *hdr)
+{
+    NetifCause cause;
+    NetifTxSlot *s;
+    size_t got = 0;
+
+    pkt->hdr_len = MIN(pkt->len, NETIF_TX_HDR_COPY);
+    FOR_EACH_SLOT(q, pkt, s) {
+        size_t n = MIN(s->size, pkt->hdr_len - got);
+
+        if (!n) {
+            continue;
+        }
+        memcpy(hdr + got, s->data, n);
+        got += n;
+        if (got == pkt->hdr_len) {
+            break;
+        }
+    }
+    g_assert(got == pkt->hdr_len);
+
+    if (!netif_hdr_from_netif(hdr, pkt->hdr_len, pkt->len, pkt->flags,
+                              pkt->has_gso ? &pkt->gso : NULL,
+                              q->cfg.tx_gso_tcpv4, q->cfg.tx_gso_tcpv6,
+                              &pkt->vh, &cause)) {
+        tx_drop(q, pkt, cause, NETIF_RSP_ERROR);
+    }
+}
+
+static void tx_resolve(NetifQueue *q)
+{
+    unsigned int i;
+
+    if (q->cfg.grant_mode == NETIF_GRANT_MAP) {
+        tx_map(q);
+    } else {
+        tx_copy(q);
+    }
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        if (q->tx_pkts[i].send) {
+            tx_translate(q, &q->tx_pkts[i], q->tx_hdr[i]);
+        }
+    }
+}
+
+/* vnet header, header copy, then the rest of at most every slot. */
+#define TX_IOV_MAX (2 + NETIF_TX_LEGACY_FRAGS + 1)
+
+static ssize_t tx_writev(NetifQueue *q, NetifTxPacket *pkt, uint8_t *hdr)
+{
+    struct iovec iov[TX_IOV_MAX];
+    size_t skip = pkt->hdr_len;
+    int cnt = 0;
+    NetifTxSlot *s;
+
+    iov[cnt++] = (struct iovec) {
+        .iov_base = &pkt->vh, .iov_len = q->cfg.vnet_hdr_len,
+    };
+    iov[cnt++] = (struct iovec) { .iov_base = hdr, .iov_len = pkt->hdr_len };
+    FOR_EACH_SLOT(q, pkt, s) {
+        size_t n = MIN(skip, s->size);
+
+        skip -= n;
+        if (n < s->size) {
+            iov[cnt++] = (struct iovec) {
+                .iov_base = s->data + n, .iov_len = s->size - n,
+            };
+        }
+    }
+    return q->ops->tap_writev(q->opaque, iov, cnt);
+}
+
+/* Write the batch from tx_next on.  False when the tap is full. */
+static bool tx_write(NetifQueue *q)
+{
+    for (; q->tx_next < q->tx_nr_pkts; q->tx_next++) {
+        NetifTxPacket *pkt = &q->tx_pkts[q->tx_next];
+        ssize_t ret;
+
+        if (!pkt->send) {
+            continue;
+        }
+        ret = tx_writev(q, pkt, q->tx_hdr[q->tx_next]);
+        if (ret == -EAGAIN) {
+            q->tx_blocked = true;
+            return false;
+        }
+        if (ret < 0) {
+            tx_drop(q, pkt, NETIF_CAUSE_TX_TAP, NETIF_RSP_DROPPED);
+            continue;
+        }
+        NETIF_STAT_ADD(q, tx.packets, 1);
+        NETIF_STAT_ADD(q, tx.bytes, pkt->len);
+    }
+    q->tx_blocked = false;
+    return true;
+}
+
+static void tx_respond(NetifQueue *q, uint16_t id, int16_t status)
+{
+    netif_tx_response_t *rsp = RING_GET_RESPONSE(&q->tx, q->tx.rsp_prod_pvt);
+
+    rsp->id = id;
+    rsp->status = status;
+    q->tx.rsp_prod_pvt++;
+}
+
+/* Unmap, then answer every request of the batch in one push. */
+static void tx_complete(NetifQueue *q)
+{
+    unsigned int i, j;
+    bool notify;
+
+    tx_unmap_all(q);
+
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        NetifTxPacket *pkt = &q->tx_pkts[i];
+        NetifTxSlot *slots = &q->tx_slots[pkt->slot];
+
+        /* In ring order: first slot, its extras, the other slots. */
+        tx_respond(q, slots[0].id, pkt->status);
+        for (j = 0; j < pkt->nr_extras; j++) {
+            tx_respond(q, 0, NETIF_RSP_NULL);
+        }
+        for (j = 1; j < pkt->nr_slots; j++) {
+            tx_respond(q, slots[j].id, pkt->status);
+        }
+    }
+    q->tx_nr_pkts = 0;
+
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
+    NETIF_STAT_ADD(q, tx.batches, 1);
+    if (notify) {
+        NETIF_STAT_ADD(q, tx.notifications, 1);
+        q->ops->notify(q->opaque, false);
+    }
+}
+
+bool netif_tx_poll(NetifQueue *q, unsigned int budget)
+{
+    unsigned int done = 0;
+    int more;
+
+    if (q->disabled) {
+        return false;
+    }
+    NETIF_STAT_ADD(q, tx.polls, 1);
+
+    if (q->tx_blocked) {
+        if (!tx_write(q)) {
+            return false;
+        }
+        tx_complete(q);
+    }
+
+    for (;;) {
+        int n;
+
+        if (done >= budget) {
+            return true;
+        }
+        n = tx_build(q, MIN(q->cfg.max_batch, budget - done));
+        if (n < 0) {
+            return false;
+        }
+        if (n == 0) {
+            /* Re-arm req_event, then look once more: no kick is lost. */
+            RING_FINAL_CHECK_FOR_REQUESTS(&q->tx, more);
+            if (!more) {
+                return false;
+            }
+            continue;
+        }
+        done += n;
+        tx_resolve(q);
+        if (!tx_write(q)) {
+            return false;
+        }
+        tx_complete(q);
+    }
+}

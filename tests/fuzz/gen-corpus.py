@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+# Generate the seed corpora of the netif fuzzers (tests/fuzz/corpus/).
+# The input formats are described at the top of fuzz-netif-tx.c and
+# fuzz-netif-hdr.c.  Run from anywhere; rewrites the corpus directories.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import os
+import shutil
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+NETTXF_CSUM_BLANK = 1
+NETTXF_DATA_VALIDATED = 2
+NETTXF_MORE_DATA = 4
+NETTXF_EXTRA_INFO = 8
+
+EXTRA_GSO = 1
+EXTRA_MCAST_ADD = 2
+EXTRA_HASH = 4
+EXTRA_FLAG_MORE = 1
+
+PUBLISH, POLL, TAP_FULL, TAP_ERROR, BOGUS = 1, 2, 4, 8, 16
+
+
+def csum(data, initial=0):
+    if len(data) & 1:
+        data += b'\0'
+    s = initial
+    for i in range(0, len(data), 2):
+        s += data[i] << 8 | data[i + 1]
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+
+def frame(ip=4, l4=6, vlan=False, payload=64):
+    eth = bytes.fromhex('525400123456525400abcdef')
+    if vlan:
+        eth += struct.pack('>HH', 0x8100, 42)
+    l4h = (struct.pack('>HHIIBBHHH', 40000, 5201, 1, 0, 5 << 4, 0x18,
+                       65535, 0, 0) if l4 == 6 else
+           struct.pack('>HHHH', 40000, 5201, 8 + payload, 0))
+    seg = l4h + bytes((i * 7) & 0xff for i in range(payload))
+    if ip == 4:
+        src, dst = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+        iph = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(seg), 0, 0x4000,
+                          64, l4, 0, src, dst)
+        iph = iph[:10] + struct.pack('>H', ~csum(iph) & 0xffff) + iph[12:]
+        pseudo = src + dst + struct.pack('>BBH', 0, l4, len(seg))
+        eth += b'\x08\x00'
+    else:
+        src, dst = b'\xfd' + b'\0' * 14 + b'\x01', b'\xfd' + b'\0' * 14 + b'\x02'
+        iph = struct.pack('>IHBB16s16s', 0x60000000, len(seg), l4, 64, src,
+                          dst)
+        pseudo = src + dst + struct.pack('>IxxxB', len(seg), l4)
+        eth += b'\x86\xdd'
+    # partial checksum, as a frontend with csum_blank leaves it
+    off = 16 if l4 == 6 else 6
+    seg = seg[:off] + struct.pack('>H', csum(pseudo)) + seg[off + 2:]
+    return eth + iph + seg
+
+
+def txreq(gref, offset, flags, rid, size):
+    return struct.pack('<IHHHH', gref, offset, flags, rid, size)
+
+
+def extra(etype, flags, payload=b''):
+    return struct.pack('<BB', etype, flags) + payload.ljust(10, b'\0')
+
+
+def gso(gtype, size, flags=0):
+    return extra(EXTRA_GSO, flags, struct.pack('<HBBH', size, gtype, 0, 0))
+
+
+def tx_input(config, batch, records, pages=b''):
+    out = bytes([config, batch, len(records)])
+    for ctl, req in records:
+        assert len(req) == 12
+        out += bytes([ctl]) + req
+    return out + pages
+
+
+def last(records, ctl=PUBLISH | POLL | (3 << 5)):
+    records[-1] = (records[-1][0] | ctl, records[-1][1])
+    return records
+
+
+def tx_seeds():
+    seeds = {}
+    pkt = frame(4, 6, payload=200)
+    # page contents: every granted page holds them, repeated
+    seeds['single'] = tx_input(0, 63, last([(0, txreq(1, 0, 0, 0, 60))]),
+                               pkt)
+    seeds['csum-blank'] = tx_input(
+        0, 63, last([(0, txreq(1, 0, NETTXF_CSUM_BLANK, 0, len(pkt)))]), pkt)
+    seeds['csum-blank-v6-vlan'] = tx_input(
+        1, 63, last([(0, txreq(2, 0, NETTXF_CSUM_BLANK, 5, 150))]),
+        frame(6, 17, True, 80))
+    seeds['sg'] = tx_input(0, 7, last([
+        (0, txreq(1, 0, NETTXF_MORE_DATA | NETTXF_CSUM_BLANK, 1, 300)),
+        (0, txreq(2, 100, NETTXF_MORE_DATA, 2, 100)),
+        (0, txreq(0, 0, NETTXF_MORE_DATA, 3, 0)),
+        (0, txreq(3, 4000, 0, 4, 96)),
+    ]), pkt)
+    seeds['gso'] = tx_input(4 | 8, 63, last([
+        (0, txreq(1, 0, NETTXF_EXTRA_INFO | NETTXF_CSUM_BLANK |
+                  NETTXF_MORE_DATA, 1, 5000)),
+        (0, gso(1, 1448)),
+        (0, txreq(2, 0, 0, 2, 904)),
+    ]), pkt)
+    seeds['extras'] = tx_input(4, 63, last([
+        (0, txreq(1, 0, NETTXF_EXTRA_INFO, 1, 0)),
+        (0, extra(EXTRA_MCAST_ADD, EXTRA_FLAG_MORE, b'\x01\x00\x5e\x00\x00\x01')),
+        (0, extra(EXTRA_HASH, 0, b'\x01\x01\x12\x34\x56\x78')),
+        (0, txreq(3, 0, 0, 2, 60)),
+    ]), pkt)
+    seeds['many-slots'] = tx_input(0, 63, last(
+        [(0, txreq(1, 0, NETTXF_MORE_DATA, 0, 20 * 10))] +
+        [(0, txreq(1 + i % 16, 0, NETTXF_MORE_DATA if i < 18 else 0, i, 10))
+         for i in range(1, 20)]), pkt)
+    seeds['bad-gref'] = tx_input(0, 63, last([
+        (PUBLISH, txreq(1, 0, 0, 0, 60)),
+        (PUBLISH, txreq(18, 0, 0, 1, 60)),
+        (PUBLISH, txreq(2, 0, 0, 2, 60)),
+    ]), pkt)
+    seeds['eagain'] = tx_input(1, 1, [
+        (PUBLISH, txreq(1, 0, 0, 0, 60)),
+        (PUBLISH, txreq(2, 0, 0, 1, 60)),
+        (PUBLISH | POLL | TAP_FULL | (1 << 5), txreq(3, 0, 0, 2, 60)),
+        (PUBLISH | POLL | TAP_ERROR, txreq(4, 0, 0, 3, 60)),
+    ], pkt)
+    seeds['bogus-prod'] = tx_input(0, 63, [
+        (PUBLISH, txreq(1, 0, 0, 0, 60)),
+        (BOGUS, txreq(0x1000, 0, 0, 0, 0)),
+    ], pkt)
+    seeds['cross-page'] = tx_input(0, 63, last([
+        (0, txreq(1, 4000, 0, 0, 200)),
+    ]), pkt)
+    return seeds
+
+
+def vnet(flags=0, gso_type=0, hdr_len=0, gso_size=0, start=0, off=0):
+    return struct.pack('<BBHHHHH', flags, gso_type, hdr_len, gso_size, start,
+                       off, 0)
+
+
+def hdr_input(features, txflags, vh, gso_extra, pkt):
+    return bytes([features, txflags]) + vh + gso_extra[:8] + pkt
+
+
+def hdr_seeds():
+    seeds = {}
+    all_feat = 1 | 2 | 4 | 8 | 0x20 | 0x40
+    for ip in (4, 6):
+        for l4 in (6, 17):
+            for vlan in (False, True):
+                p = frame(ip, l4, vlan, 100)
+                start = 14 + (4 if vlan else 0) + (20 if ip == 4 else 40)
+                name = 'ipv%d-%s%s' % (ip, 'tcp' if l4 == 6 else 'udp',
+                                       '-vlan' if vlan else '')
+                seeds[name] = hdr_input(
+                    all_feat, NETTXF_CSUM_BLANK,
+                    vnet(1, 0, 0, 0, start, 16 if l4 == 6 else 6),
+                    gso(0, 0), p)
+                seeds[name + '-sw'] = hdr_input(
+                    0x10, NETTXF_DATA_VALIDATED,
+                    vnet(1, 0, 0, 0, start, 16 if l4 == 6 else 6),
+                    gso(0, 0), p)
+    p = frame(4, 6, False, 3000)
+    seeds['gso-v4'] = hdr_input(all_feat | 0x80, NETTXF_CSUM_BLANK,
+                                vnet(1, 1, 54, 1448, 34, 16), gso(1, 1448), p)
+    p = frame(6, 6, False, 3000)
+    seeds['gso-v6'] = hdr_input(all_feat | 0x80, 0,
+                                vnet(1, 4, 74, 1440, 54, 16), gso(2, 1440), p)
+    ext = bytearray(frame(6, 6, False, 40))
+    # insert a hop-by-hop header (next: TCP) after the IPv6 header
+    ext[20] = 0
+    ext = ext[:54] + bytes([6, 0, 1, 4, 0, 0, 0, 0]) + ext[54:]
+    seeds['ipv6-ext'] = hdr_input(all_feat, NETTXF_CSUM_BLANK,
+                                  vnet(1, 0, 0, 0, 62, 16), gso(0, 0),
+                                  bytes(ext))
+    seeds['runt'] = hdr_input(0xff, 0xff, vnet(1, 1, 0, 1, 0, 0), gso(1, 1),
+                              b'\x01' * 13)
+    return seeds
+
+
+def write(target, seeds):
+    d = os.path.join(HERE, 'corpus', target)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for name, data in sorted(seeds.items()):
+        with open(os.path.join(d, name), 'wb') as f:
+            f.write(data)
+
+
+write('tx', tx_seeds())
+write('hdr', hdr_seeds())
