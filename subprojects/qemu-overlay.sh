@@ -28,8 +28,9 @@ grep -q "'hw/net/xen-netback'," meson.build ||
 
 if [ -f "$proj/hw-xen-netback/qapi/xen-netback.json" ]; then
     ln -sfn "$proj/hw-xen-netback/qapi/xen-netback.json" qapi/xen-netback.json
+    # Beside the other system-emulator-only modules (rocker, uefi, ...).
     grep -q "'xen-netback'" qapi/meson.build ||
-        sed -i "s|^  'yank',\$|  'yank',\n  'xen-netback',|" qapi/meson.build
+        sed -i "s|^    'uefi',\$|    'uefi',\n    'xen-netback',|" qapi/meson.build
     grep -q "'xen-netback'" qapi/meson.build ||
         { echo "qemu-overlay: could not add the QAPI module" >&2; exit 1; }
     grep -q "xen-netback.json" qapi/qapi-schema.json ||
@@ -39,3 +40,8 @@ if [ -f "$proj/hw-xen-netback/hmp-commands-info.hx" ] &&
    ! grep -q 'xen-netback' hmp-commands-info.hx; then
     cat "$proj/hw-xen-netback/hmp-commands-info.hx" >> hmp-commands-info.hx
 fi
+grep -q 'hmp_info_xen_netback' include/monitor/hmp.h ||
+    sed -i 's|^void hmp_info_network(Monitor \*mon, const QDict \*qdict);$|&\nvoid hmp_info_xen_netback(Monitor *mon, const QDict *qdict);|' \
+        include/monitor/hmp.h
+grep -q 'hmp_info_xen_netback' include/monitor/hmp.h ||
+    { echo "qemu-overlay: could not declare the HMP command" >&2; exit 1; }

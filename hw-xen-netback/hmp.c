@@ -1,0 +1,69 @@
+/*
+ * qnetback: "info xen-netback", the QMP statistics as a table.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "monitor/hmp.h"
+#include "monitor/monitor.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-xen-netback.h"
+#include "qobject/qdict.h"
+
+static void hmp_xen_netback_row(Monitor *mon, unsigned int index,
+                                const char *dir, XenNetbackDirStats *s)
+{
+    monitor_printf(mon, "  %2u %s %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+                   " %10" PRIu64 " %12" PRIu64 " %7.2f %7.2f %7.2f %7.2f"
+                   " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %6" PRIu64
+                   " %6" PRIu64 "\n",
+                   index, dir, s->events, s->polls, s->packets, s->slots,
+                   s->bytes, s->ppi, s->spi, s->ppn, s->spn,
+                   s->map_ops + s->unmap_ops, s->copy_segs,
+                   s->map_calls + s->unmap_calls + s->copy_calls,
+                   s->drops, s->errors);
+}
+
+void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
+{
+    XenNetbackInfoList *list = qmp_query_xen_netback(NULL), *l;
+
+    if (!list) {
+        monitor_printf(mon, "No xen-netback device\n");
+        return;
+    }
+    for (l = list; l; l = l->next) {
+        XenNetbackInfo *info = l->value;
+        XenNetbackQueueInfoList *q;
+        XenNetbackCauseList *c;
+
+        monitor_printf(mon, "%s: domain %u vif %" PRId64 ", %s, grant-mode %s"
+                       ", %u queue(s) of %u\n",
+                       info->id ? info->id : info->qom_path,
+                       info->frontend_id, info->vif, info->state,
+                       info->grant_mode,
+                       (unsigned int)QAPI_LIST_LENGTH(info->queues),
+                       info->max_queues);
+        if (info->error) {
+            monitor_printf(mon, "  error: %s\n", info->error);
+        }
+        if (!info->queues) {
+            continue;
+        }
+        monitor_printf(mon, "   q dir     events      polls    packets"
+                       "      slots        bytes     PPI     SPI     PPN"
+                       "     SPN  map+unmap copy-segs  gnt-calls  drops"
+                       "   errs\n");
+        for (q = info->queues; q; q = q->next) {
+            hmp_xen_netback_row(mon, q->value->index, "tx", q->value->tx);
+            hmp_xen_netback_row(mon, q->value->index, "rx", q->value->rx);
+            for (c = q->value->causes; c; c = c->next) {
+                monitor_printf(mon, "  %2u %s: %" PRIu64 " (%s)\n",
+                               q->value->index, c->value->name,
+                               c->value->count, c->value->kind);
+            }
+        }
+    }
+    qapi_free_XenNetbackInfoList(list);
+}
