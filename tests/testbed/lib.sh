@@ -68,7 +68,9 @@ guest_wait_ready() {
 gexec() {
     local ip=$1 out rc
     shift
-    out=$(echo "$*" | timeout 120 busybox nc "$ip" 7000) ||
+    # The agent reads one line: a command written over several lines
+    # (with its own ; separators) travels as one.
+    out=$( { echo "$*" | tr '\n' ' '; echo; } | timeout 120 busybox nc "$ip" 7000) ||
         { echo "$out"; log "gexec $ip: agent unreachable"; return 255; }
     rc=$(echo "$out" | sed -n 's/^qnb-rc=//p' | tail -n 1)
     echo "$out" | grep -v '^qnb-rc='
@@ -176,4 +178,143 @@ qnb_teardown() {
         case "$d" in qtap*|xenbr*) ip link del "$d" 2>/dev/null ;; esac
     done
     return 0
+}
+
+# backend_up KIND NAME N [OPTIONS]: a guest NAME whose one vif is served by
+# KIND, on 10.0.N.0/24 (dom0 .1, guest .2).  KIND is
+#   knb    Linux's kernel xen-netback, vif on bridge xenbr0 (N must be 1)
+#   stock  QEMU's stock xen-net-device, our QEMU attached by hand
+#   qnb    qnetback (xen-netback), our QEMU attached by hand; OPTIONS are
+#          queues=Q (tap queues, netfront max_queues), iothreads=I,
+#          grant-mode=map|copy
+# Prints nothing; the guest is ready when it returns.
+backend_up() {
+    local kind=$1 name=$2 n=$3 opts=${4:-}
+    local mac ip tap queues=1 iothreads=0 mode=map o i objs dev
+    mac=$(printf '00:16:3e:00:%02x:02' "$n")
+    ip=10.0.$n.2
+    tap=qtap$n
+    for o in $(echo "$opts" | tr ',' ' '); do
+        case "$o" in
+        queues=*) queues=${o#queues=} ;;
+        iothreads=*) iothreads=${o#iothreads=} ;;
+        grant-mode=*) mode=${o#grant-mode=} ;;
+        esac
+    done
+    case "$kind" in
+    knb)
+        bridge_setup
+        guest_config "$name" "qnb.ip=$ip/24" "vif = [ \"bridge=xenbr0,mac=$mac\" ]"
+        guest_create "$name"
+        ;;
+    stock)
+        guest_config "$name" "qnb.ip=$ip/24"
+        guest_create "$name" -p
+        qemu_start "$name" -xen-domid "$(guest_domid "$name")" -xen-attach \
+            -machine xenpv -netdev tap,id=n0,ifname=$tap,script=no,downscript=no \
+            -device xen-net-device,netdev=n0,mac=$mac
+        tap_wait_up $tap 10.0.$n.1/24
+        xl unpause "$name"
+        ;;
+    qnb)
+        guest_config "$name" "qnb.ip=$ip/24 qnb.queues=$queues"
+        guest_create "$name" -p
+        objs=
+        dev="{\"driver\":\"xen-netback\",\"netdev\":\"n0\",\"mac\":\"$mac\",\"grant-mode\":\"$mode\""
+        if [ "$iothreads" -gt 0 ]; then
+            dev="$dev,\"iothreads\":["
+            for i in $(seq 0 $((iothreads - 1))); do
+                objs="$objs -object iothread,id=io$i"
+                [ $i -gt 0 ] && dev="$dev,"
+                dev="$dev\"io$i\""
+            done
+            dev="$dev]"
+        fi
+        dev="$dev}"
+        # shellcheck disable=SC2086
+        qemu_start "$name" -xen-domid "$(guest_domid "$name")" -xen-attach \
+            -machine xenpv $objs \
+            -netdev tap,id=n0,ifname=$tap,script=no,downscript=no,queues=$queues,vhost=off \
+            -device "$dev"
+        tap_wait_up $tap 10.0.$n.1/24
+        xl unpause "$name"
+        ;;
+    *) fail "backend_up: unknown backend $kind" ;;
+    esac
+    guest_wait_ready "$name"
+}
+
+# backend_down NAME: destroy the guest and stop its QEMU, if any.
+backend_down() {
+    xl destroy "$1" 2>/dev/null
+    if [ -f /run/qemu-"$1".pid ]; then
+        kill "$(cat /run/qemu-"$1".pid)" 2>/dev/null
+        wait_until 10 sh -c "! kill -0 $(cat /run/qemu-"$1".pid) 2>/dev/null"
+        rm -f /run/qemu-"$1".pid /run/qemu-"$1".qmp
+    fi
+}
+
+# guest_file_size_is IP FILE BYTES
+guest_file_size_is() {
+    [ "$(gexec "$1" "wc -c < $2" | tr -d ' ')" = "$3" ]
+}
+
+# payload_check DOM0_IP GUEST_IP MB: send MB MiB of random bytes each way
+# over TCP and compare checksums end to end (the data, not only counts).
+payload_check() {
+    local dom0=$1 guest=$2 mb=$3 sum gsum out
+    head -c "${mb}M" /dev/urandom > /run/payload
+    sum=$(md5sum < /run/payload | cut -d' ' -f1)
+    gexec "$guest" "nc -l -p 7001 > /tmp/payload 2>/dev/null < /dev/null &" ||
+        fail "cannot start the guest's receiver"
+    sleep 0.5
+    python3 - "$guest" /run/payload <<'PY' || fail "sending the payload to $guest"
+import socket, sys
+s = socket.create_connection((sys.argv[1], 7001), timeout=60)
+s.sendall(open(sys.argv[2], "rb").read())
+s.shutdown(socket.SHUT_WR)
+s.recv(1)
+PY
+    wait_until 30 guest_file_size_is "$guest" /tmp/payload $((mb * 1048576)) ||
+        fail "the guest got $(gexec "$guest" 'wc -c < /tmp/payload') bytes, not $((mb * 1048576))"
+    gsum=$(gexec "$guest" "md5sum < /tmp/payload" | cut -d' ' -f1)
+    [ "$sum" = "$gsum" ] || fail "dom0 -> guest payload corrupted: $sum != $gsum"
+    log "dom0 -> guest: $mb MiB, md5 $sum matches"
+
+    out=$(gexec "$guest" "dd if=/dev/urandom of=/tmp/out bs=1048576 count=$mb 2>/dev/null; md5sum < /tmp/out") ||
+        fail "cannot make the guest's payload"
+    gsum=$(echo "$out" | cut -d' ' -f1)
+    python3 - "$dom0" $((mb * 1048576)) > /run/payload.in <<'PY' &
+import socket, sys
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind((sys.argv[1], 7002)); l.listen(1); l.settimeout(60)
+c, _ = l.accept(); c.settimeout(60)
+left = int(sys.argv[2])
+while left > 0:
+    b = c.recv(min(left, 1 << 20))
+    if not b:
+        break
+    sys.stdout.buffer.write(b); left -= len(b)
+c.close()
+PY
+    local srv=$!
+    sleep 0.5
+    gexec "$guest" "nc $dom0 7002 < /tmp/out > /dev/null 2>&1 & sleep 0; true"
+    wait $srv || fail "receiving the guest's payload"
+    sum=$(md5sum < /run/payload.in | cut -d' ' -f1)
+    [ "$sum" = "$gsum" ] || fail "guest -> dom0 payload corrupted: $gsum != $sum"
+    log "guest -> dom0: $mb MiB, md5 $sum matches"
+}
+
+# no_grant_leak NAME: the guest's netfront never saw a grant still mapped.
+no_grant_leak() {
+    if guest_console "$1" | grep -i "still in use by backend"; then
+        fail "guest $1: a grant outlived its response"
+    fi
+}
+
+# qemu_gntdev_maps NAME: how many grant mappings our QEMU holds now.
+qemu_gntdev_maps() {
+    grep -c /dev/xen/gntdev /proc/"$(cat /run/qemu-"$1".pid)"/maps
 }
