@@ -39,15 +39,19 @@ fi
 # 3. Configure once; QEMU's own ninja re-runs meson when a meson.build changes.
 export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=true
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
-if [ ! -f "$builddir/build.ninja" ]; then
+# --enable-vnc: libxl passes -vnc to the device models it spawns.
+config=(--target-list=i386-softmmu --without-default-features
+        --enable-xen --enable-tcg --enable-pixman --enable-vnc --disable-docs
+        --disable-install-blobs --disable-werror --python=/usr/bin/python3
+        --cc="ccache cc")
+if [ ! -f "$builddir/build.ninja" ] ||
+   [ "$(cat "$builddir/.qnetback-configure" 2>/dev/null)" != "${config[*]}" ]; then
     log "configuring"
+    rm -rf "$builddir"
     mkdir -p "$builddir"
-    (cd "$builddir" && "$srcdir/configure" \
-        --target-list=i386-softmmu --without-default-features \
-        --enable-xen --enable-tcg --disable-docs --disable-install-blobs \
-        --disable-werror --python=/usr/bin/python3 --cc="ccache cc" \
-        > configure.log 2>&1) ||
+    (cd "$builddir" && "$srcdir/configure" "${config[@]}" > configure.log 2>&1) ||
         { tail -n 40 "$builddir/configure.log"; exit 1; }
+    echo "${config[*]}" > "$builddir/.qnetback-configure"
 fi
 
 # 4. Build.

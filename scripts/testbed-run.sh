@@ -61,13 +61,19 @@ while read -r name tmo; do
 done < "$run/overlay/testbed/plan"
 
 # The overlay: runner, library, scenarios, our QEMU and tools.
-cp "$bed/runner" "$bed/lib.sh" "$run/overlay/testbed/"
+cp "$bed/runner" "$bed/lib.sh" "$bed/bench-report.py" "$run/overlay/testbed/"
 cp "$bed"/scenarios/*.sh "$run/overlay/testbed/scenarios/"
 cp -L "$top/build/qemu-system-i386" "$run/overlay/usr/local/bin/"
 strip --strip-debug "$run/overlay/usr/local/bin/qemu-system-i386"
 for tool in "$top"/scripts/qnetback-stat "$top"/build/native/tests/netfront/qnb-netfront; do
     [ -x "$tool" ] && cp "$tool" "$run/overlay/usr/local/bin/"
 done
+# The keymaps QEMU loads for the -vnc that libxl gives device models.
+mkdir -p "$run/overlay/usr/local/share/qemu"
+cp -r "$top/subprojects/qemu/pc-bios/keymaps" "$run/overlay/usr/local/share/qemu/"
+# QEMU's Python QMP library, for qnetback-stat in dom0.
+mkdir -p "$run/overlay/usr/local/lib/qnetback/python"
+cp -r "$top/subprojects/qemu/python/qemu" "$run/overlay/usr/local/lib/qnetback/python/"
 if [ "$mode" = shell ]; then
     rm -f "$run/overlay/testbed/runner"
 fi
@@ -81,6 +87,13 @@ while read -r name tmo; do
     limit=$((limit + tmo + 10))
 done < "$run/overlay/testbed/plan"
 [ "$mode" = shell ] && limit=${QNETBACK_SHELL_LIMIT:-3600}
+
+# One emulated machine at a time: two would halve each other's speed.
+exec 9> "$cache/bed.lock"
+if ! flock -n 9; then
+    echo "testbed: waiting for another test-bed run to finish"
+    flock 9
+fi
 
 truncate -s 256M "$run/results.img"
 qemu_args=(
@@ -133,6 +146,12 @@ fi
 if [ "$mode" = demo ] || [ "$mode" = bench ]; then
     for f in "$run"/results/*.d/report.txt; do
         [ -f "$f" ] && cat "$f"
+    done
+    for f in "$run"/results/*.d/samples.csv; do
+        [ -f "$f" ] || continue
+        "$top/scripts/qnetback-stat" --plot "$run/$mode.png" "$f" &&
+            ln -sfn "$run/$mode.png" "$top/build/$mode.png" &&
+            echo "testbed: the picture of the batching: build/$mode.png"
     done
 fi
 echo "testbed: results in $run/results"
