@@ -305,7 +305,13 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
     case XenbusStateInitialising:
         /* A reloaded frontend starts afresh; forget the last fault. */
         netback->disabled = false;
-        g_clear_pointer(&netback->error, g_free);
+        if (netback->error) {
+            g_clear_pointer(&netback->error, g_free);
+            g_autofree char *node = g_strdup_printf("%s/error",
+                                                    xendev->backend_path);
+
+            xs_node_destroy(xendev->xsh, XBT_NULL, node, NULL);
+        }
         break;
 
     case XenbusStateConnected:

@@ -108,22 +108,16 @@ qemu_start() {
 
 qemu_alive() { kill -0 "$(cat /run/qemu-"$1".pid 2>/dev/null)" 2>/dev/null; }
 
-# qmp NAME JSON-COMMAND: one QMP command; prints the reply.
+# qmp NAME JSON-COMMAND: one QMP command over /run/qemu-NAME.qmp, through
+# QEMU's own Python QMP library; prints the reply ({"return": ...}).
 qmp() {
-    python3 - "$1" "$2" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect("/run/qemu-%s.qmp" % sys.argv[1])
-f = s.makefile("rw")
-json.loads(f.readline())
-f.write('{"execute": "qmp_capabilities"}\n'); f.flush()
-json.loads(f.readline())
-f.write(sys.argv[2] + "\n"); f.flush()
-while True:
-    r = json.loads(f.readline())
-    if "event" not in r:
-        print(json.dumps(r))
-        break
+    PYTHONPATH=/usr/local/lib/qnetback/python timeout 30 python3 - "$1" "$2" <<'PY'
+import json, sys
+from qemu.qmp.legacy import QEMUMonitorProtocol
+m = QEMUMonitorProtocol("/run/qemu-%s.qmp" % sys.argv[1])
+m.connect()
+print(json.dumps(m.cmd_obj(json.loads(sys.argv[2]))))
+m.close()
 PY
 }
 
