@@ -5,6 +5,7 @@
 # checks the QEMU binary; scenarios boot the Xen test bed (tests/testbed/
 # plans/check, or the scenarios named in $SCENARIOS).
 set -uo pipefail
+{   # one block, read before it runs: safe to edit during a run
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 what=${1:-all}
@@ -71,3 +72,5 @@ esac
 
 echo "check: $passed passed, $failed failed"
 [ $failed -eq 0 ] && [ $passed -gt 0 ]
+exit
+}

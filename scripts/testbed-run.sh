@@ -12,6 +12,9 @@
 # reported PASS or FAIL with its log.  The whole boot is under a hard time
 # limit: a hung machine is killed, never left running.
 set -euo pipefail
+# The whole script is one block, read before it runs: editing the file
+# while a (long) run is going does not derail that run.
+{
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 bed=$top/tests/testbed
@@ -157,3 +160,5 @@ fi
 echo "testbed: results in $run/results"
 echo "scenarios: $pass passed, $failed failed"
 [ $failed -eq 0 ]
+exit
+}
