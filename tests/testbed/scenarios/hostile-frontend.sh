@@ -1,7 +1,10 @@
 # Hostile frontends.  Guest "hostile" runs no Linux netfront but our
 # userspace one (tests/netfront/qnb-netfront, static, added to its ramdisk),
-# which plays every class of bad input of DESIGN.md "Bad input" against a
-# qnetback vif, reconnecting on the same vif between cases.  Guest "good"
+# which plays every class of bad input of DESIGN.md "Bad input" against
+# qnetback vifs, reconnecting on the same vif between cases.  Its QEMU
+# serves it four vifs: vif 1 carries the traffic and most cases, vifs 2-4
+# take one fatal class each, and a second fatal fault on vif 1 checks that
+# a vif which faulted once and reconnected still reports the next fault.  Guest "good"
 # (Linux netfront, served by another qnetback QEMU) must pass traffic after
 # every case.  Per case dom0 checks: the hostile QEMU is alive, the backend
 # is back in InitWait, a fatal case left a clear `error` node (and a benign
@@ -15,7 +18,7 @@
 
 NF=/usr/local/bin/qnb-netfront
 MODE=${QNB_HOSTILE_MODE:-map}
-CASES=${QNB_HOSTILE_CASES:-good+bad-gref+offset-overflow+size-chain+too-many-slots+bogus-req-prod+unknown-extra+zero-length-frags+header-split+rx-no-buffers}
+CASES=${QNB_HOSTILE_CASES:-good+bad-gref+revoke-rings+offset-overflow+size-chain+zero-length-frags+header-split+rx-no-buffers+too-many-slots@2+bogus-req-prod@3+unknown-extra@4+unknown-extra@1}
 MAC=00:16:3e:00:03:02
 bad=
 
@@ -55,9 +58,19 @@ guest_create hostile -p
 d=$(guest_domid hostile)
 qemu_start hostile -xen-domid "$d" -xen-attach -machine xenpv \
     -netdev tap,id=n0,ifname=qtap3,script=no,downscript=no,vhost=off \
-    -device xen-netback,netdev=n0,mac=$MAC,grant-mode=$MODE
+    -device xen-netback,netdev=n0,mac=$MAC,grant-mode="$MODE",vif=1 \
+    -netdev tap,id=n2,ifname=qtap32,script=no,downscript=no,vhost=off \
+    -device xen-netback,netdev=n2,mac=00:16:3e:00:03:12,grant-mode="$MODE",vif=2 \
+    -netdev tap,id=n3,ifname=qtap33,script=no,downscript=no,vhost=off \
+    -device xen-netback,netdev=n3,mac=00:16:3e:00:03:22,grant-mode="$MODE",vif=3 \
+    -netdev tap,id=n4,ifname=qtap34,script=no,downscript=no,vhost=off \
+    -device xen-netback,netdev=n4,mac=00:16:3e:00:03:32,grant-mode="$MODE",vif=4
 qpid=$(cat /run/qemu-hostile.pid)
 tap_wait_up qtap3 10.0.3.1/24
+for t in qtap32 qtap33 qtap34; do
+    wait_until 30 test -e /sys/class/net/$t || fail "tap $t never appeared"
+    ip link set $t up
+done
 # The guest answers no ARP: dom0 knows its MAC.
 ip neigh replace 10.0.3.2 lladdr $MAC dev qtap3 nud permanent
 
@@ -75,10 +88,12 @@ xl unpause hostile
 log "hostile guest: domain $d, cases $CASES, grant mode $MODE"
 
 xs_fe=/local/domain/$d/device/vif
-vif=$(xenstore-list $xs_fe 2>/dev/null | head -n 1)
-[ -n "$vif" ] || fail "the hostile guest has no vif"
-be=$(xenstore-read $xs_fe/$vif/backend)
-log "hostile vif $vif, backend $be"
+for vif in 1 2 3 4; do
+    be=$(xenstore-read "$xs_fe/$vif/backend") || fail "the hostile guest has no vif $vif"
+    eval "be_$vif=\$be"
+    eval "last_err_$vif=\$(xenstore-read \"\$be/error\" 2>/dev/null)"
+    log "hostile vif $vif: backend $be"
+done
 
 rss() { awk '/^VmRSS/ { print $2 }' /proc/"$qpid"/status; }
 
@@ -110,13 +125,14 @@ fatal_keyword() {
 
 # One case is over: check the backend, QEMU and the other guest.
 after_case() {
-    local name=$1 res=$2 st err key maps mbit
+    local name=$1 vif=$2 res=$3 be st err key maps mbit prev
+    eval "be=\$be_$vif; prev=\$last_err_$vif"
     qemu_alive hostile || { problem "$name: the hostile guest's QEMU died"; return; }
     st=$(xenstore-read "$be/state")
     err=$(xenstore-read "$be/error" 2>/dev/null)
     key=$(fatal_keyword "$name")
     maps=$(qemu_gntdev_maps hostile)
-    log "case $name ($res): backend state $st, grant mappings $maps, error '$err'"
+    log "case $name on vif $vif ($res): backend state $st, grant mappings $maps, error '$err'"
     [ "$st" = 2 ] || problem "$name: backend in state $st, not InitWait, after the frontend reinitialised"
     [ "$maps" = 0 ] || problem "$name: $maps grant mappings left in QEMU after Closed"
     if [ -n "$key" ]; then
@@ -124,10 +140,10 @@ after_case() {
         *"$key"*) ;;
         *) problem "$name: error node '$err' lacks '$key'" ;;
         esac
-    elif [ "$err" != "$last_err" ]; then
+    elif [ "$err" != "$prev" ]; then
         problem "$name: a benign case changed the error node to '$err'"
     fi
-    last_err=$err
+    eval "last_err_$vif=\$err"
     case "$name" in
     good|zero-length-frags)
         grep -q "qnb-netfront $name" "$QNB_OUT/udp-rx.log" ||
@@ -138,7 +154,6 @@ after_case() {
     log "case $name: good guest ping ok, iperf3 ${mbit} Mbit/s"
 }
 
-last_err=$(xenstore-read "$be/error" 2>/dev/null)
 last=
 deadline=$(( $(date +%s) + 300 ))
 while [ "$(date +%s)" -lt $deadline ]; do
@@ -163,7 +178,7 @@ while [ "$(date +%s)" -lt $deadline ]; do
         udp_send 10.0.3.2 7010 150 200 0.02 qnb-rx-posted
         ;;
     done)
-        after_case "$3" "$4"
+        after_case "$3" "$4" "$5"
         ;;
     esac
     xenstore-write /local/domain/$d/data/qnb-ack "$v"
