@@ -27,9 +27,11 @@
  *
  *   realize            -> InitWait (done by xen-bus), features advertised
  *   Initialising       -> nothing; xen-bus moves Closed back to InitWait
+ *                         (without calling us)
  *   Initialised        -> nothing (Linux netback waits for Connected too)
- *   Connected          -> read and check the frontend's keys, start every
- *                         queue's data plane -> Connected;
+ *   Connected          -> forget an earlier fault, read and check the
+ *                         frontend's keys, start every queue's data
+ *                         plane -> Connected;
  *                         on failure: `error` node, -> Closing
  *   Closing            -> stop the data plane -> Closing
  *   Closed / Unknown   -> stop the data plane -> Closed
@@ -37,7 +39,8 @@
  * A fatal fault in the data plane (a hostile or broken frontend) stops
  * every queue, writes the reason to the backend's `error` node and moves to
  * Closing; the frontend going Closed then brings us to Closed, and a new
- * Initialising to InitWait, so a reloaded netfront can connect again.
+ * Initialising to InitWait, so a reloaded netfront can connect again, and
+ * its next fault is reported like the first.
  */
 
 const char *xen_netback_state_name(enum xenbus_state state)
@@ -269,6 +272,20 @@ static void xen_netback_set_error(XenNetbackDevice *netback,
     netback->error = g_strdup(msg);
 }
 
+static void xen_netback_clear_error(XenNetbackDevice *netback)
+{
+    XenDevice *xendev = &netback->xendev;
+    g_autofree char *node = NULL;
+
+    netback->disabled = false;
+    if (!netback->error) {
+        return;
+    }
+    g_clear_pointer(&netback->error, g_free);
+    node = g_strdup_printf("%s/error", xendev->backend_path);
+    xs_node_destroy(xendev->xsh, XBT_NULL, node, NULL);
+}
+
 void xen_netback_fatal_error(XenNetbackDevice *netback, const char *fmt, ...)
 {
     g_autofree char *msg = NULL;
@@ -302,24 +319,18 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
                                        xen_netback_state_name(backend_state));
 
     switch (frontend_state) {
-    case XenbusStateInitialising:
-        /* A reloaded frontend starts afresh; forget the last fault. */
-        netback->disabled = false;
-        if (netback->error) {
-            g_clear_pointer(&netback->error, g_free);
-            g_autofree char *node = g_strdup_printf("%s/error",
-                                                    xendev->backend_path);
-
-            xs_node_destroy(xendev->xsh, XBT_NULL, node, NULL);
-        }
-        break;
-
     case XenbusStateConnected:
         if (backend_state != XenbusStateInitWait &&
             backend_state != XenbusStateInitialised) {
             /* Already connected, or closing after a fault. */
             break;
         }
+        /*
+         * A frontend that comes back after a fault starts afresh.  Done
+         * here: xen-bus handles its Initialising (Closed -> InitWait)
+         * without calling us.
+         */
+        xen_netback_clear_error(netback);
         if (!xen_netback_connect(netback, errp)) {
             xen_netback_set_error(netback, error_get_pretty(*errp));
             xen_device_backend_set_state(xendev, XenbusStateClosing);

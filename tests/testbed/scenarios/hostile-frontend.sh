@@ -6,10 +6,11 @@
 # take one fatal class each, and a second fatal fault on vif 1 checks that
 # a vif which faulted once and reconnected still reports the next fault.  Guest "good"
 # (Linux netfront, served by another qnetback QEMU) must pass traffic after
-# every case.  Per case dom0 checks: the hostile QEMU is alive, the backend
-# is back in InitWait, a fatal case left a clear `error` node (and a benign
-# one none), no grant stays mapped in QEMU, the good guest pings and moves
-# iperf3 traffic.  At the end, with the hostile guest destroyed, its QEMU
+# every case.  Per case dom0 checks: the hostile QEMU is alive; on a fatal
+# fault the backend is Closing with a clear `error` node, cleared once the
+# frontend re-initialises; a benign case leaves the error node alone; the
+# backend is back in InitWait; no grant stays mapped in QEMU; the good
+# guest pings and moves iperf3 traffic.  At the end, with the hostile guest destroyed, its QEMU
 # holds no grant mapping.
 #
 # QNB_HOSTILE_CASES (a +-separated list) and QNB_HOSTILE_MODE (map|copy)
@@ -123,6 +124,22 @@ fatal_keyword() {
     esac
 }
 
+# A fatal case: the backend must be Closing, its error node saying why.
+at_fatal() {
+    local name=$1 vif=$2 be st err key
+    eval "be=\$be_$vif"
+    key=$(fatal_keyword "$name")
+    st=$(xenstore-read "$be/state")
+    err=$(xenstore-read "$be/error" 2>/dev/null)
+    log "case $name on vif $vif: fault seen, backend state $st, error '$err'"
+    qemu_alive hostile || problem "$name: the hostile guest's QEMU died"
+    [ "$st" = 5 ] || problem "$name: backend in state $st, not Closing"
+    case "$err" in
+    *"$key"*) eval "fatal_seen_$vif=\$name" ;;
+    *) problem "$name: error node '$err' lacks '$key'" ;;
+    esac
+}
+
 # One case is over: check the backend, QEMU and the other guest.
 after_case() {
     local name=$1 vif=$2 res=$3 be st err key maps mbit prev
@@ -136,12 +153,18 @@ after_case() {
     [ "$st" = 2 ] || problem "$name: backend in state $st, not InitWait, after the frontend reinitialised"
     [ "$maps" = 0 ] || problem "$name: $maps grant mappings left in QEMU after Closed"
     if [ -n "$key" ]; then
+        eval "seen=\${fatal_seen_$vif:-}"
+        [ "$seen" = "$name" ] ||
+            problem "$name: dom0 never saw the backend Closing with its error"
+        # The reason stays for the administrator until the frontend
+        # connects again.
         case "$err" in
         *"$key"*) ;;
-        *) problem "$name: error node '$err' lacks '$key'" ;;
+        *) problem "$name: error node '$err' lost the fault's reason" ;;
         esac
-    elif [ "$err" != "$prev" ]; then
-        problem "$name: a benign case changed the error node to '$err'"
+    elif [ -n "$err" ]; then
+        # A case that connected clears any earlier fault's reason.
+        problem "$name: error node '$err' after a case without fault"
     fi
     eval "last_err_$vif=\$err"
     case "$name" in
@@ -176,6 +199,9 @@ while [ "$(date +%s)" -lt $deadline ]; do
         ;;
     rx-posted)
         udp_send 10.0.3.2 7010 150 200 0.02 qnb-rx-posted
+        ;;
+    fatal)
+        at_fatal "$3" "$4"
         ;;
     done)
         after_case "$3" "$4" "$5"
