@@ -9,7 +9,11 @@ QNB_OUT=${QNB_OUT:-/tmp}
 GUEST_KERNEL=/vmlinux.gz
 GUEST_RAMDISK=/domu.cpio.gz
 
-log() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
+# log MSG: to the scenario's log, and as a progress line on the console.
+log() {
+    echo "[$(cut -d' ' -f1 /proc/uptime)] $*"
+    echo "@@qnb:   . $*" > /dev/hvc0 2>/dev/null
+}
 fail() { log "FAIL: $*"; exit 1; }
 
 # wait_until SECONDS COMMAND...: poll every 0.2 s until COMMAND succeeds.

@@ -50,6 +50,7 @@ echo "$BACKENDS" | while read -r label kind n opts; do
         if [ "$label" = "$PLOT" ] && [ "$name" = 1x128K ]; then
             qnetback-stat -s /run/qemu-b$n.qmp -i 1 -n $((2 * SECS + 6)) \
                 --csv "$QNB_OUT/samples.csv" > /dev/null 2>&1 &
+            stat=$!
         fi
         # shellcheck disable=SC2086
         rx=$(iperf 10.0.$n.2 "$SECS" $args) || rx=0
@@ -61,7 +62,9 @@ echo "$BACKENDS" | while read -r label kind n opts; do
             qnb_delta "$label" "$name" rx "$rx" /run/s0.json /run/s1.json
             qnb_delta "$label" "$name" tx "$tx" /run/s1.json /run/s2.json
         fi
-        wait
+        # Only the sampler: a bare wait would wait for QEMU too.
+        [ -n "${stat:-}" ] && wait "$stat"
+        stat=
         log "$label $name: dom0->guest $rx Mbit/s, guest->dom0 $tx Mbit/s"
         echo "$label,$name,rx,$rx" >> "$csv"
         echo "$label,$name,tx,$tx" >> "$csv"
