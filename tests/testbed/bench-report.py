@@ -21,14 +21,14 @@ names = {"rx": "dom0->guest", "tx": "guest->dom0"}
 
 def table(title, fmt, value):
     w = max(len(b) for b in backends) + 2
-    head = "".join("%18s" % ("%s %s" % (c[0], names[c[1]])) for c in cols)
+    head = "".join("%22s" % ("%s %s" % (c[0], names[c[1]])) for c in cols)
     print(title)
     print("%-*s%s" % (w, "backend", head))
     for b in backends:
         cells = ""
         for c in cols:
             v = value(b, c)
-            cells += "%18s" % (fmt % v if v is not None else "-")
+            cells += "%22s" % (fmt % v if v is not None else "-")
         print("%-*s%s" % (w, b, cells))
     print()
 

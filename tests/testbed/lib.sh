@@ -102,8 +102,11 @@ qemu_start() {
     local name=$1
     shift
     log "qemu $name: $*"
+    # Two QMP sockets: a QMP server takes one client at a time, and a
+    # sampler (qnetback-stat -i) holds one for as long as it runs.
     $QEMU -nographic -display none -nodefaults \
         -qmp unix:/run/qemu-"$name".qmp,server=on,wait=off \
+        -qmp unix:/run/qemu-"$name".stat.qmp,server=on,wait=off \
         -pidfile /run/qemu-"$name".pid "$@" \
         > "$QNB_OUT/qemu-$name.log" 2>&1 < /dev/null &
     wait_until 20 test -S /run/qemu-"$name".qmp ||
@@ -184,11 +187,11 @@ qnb_teardown() {
 #   stock  QEMU's stock xen-net-device, our QEMU attached by hand
 #   qnb    qnetback (xen-netback), our QEMU attached by hand; OPTIONS are
 #          queues=Q (tap queues, netfront max_queues), iothreads=I,
-#          grant-mode=map|copy
+#          grant-mode=copy|map (copy, the device's default)
 # Prints nothing; the guest is ready when it returns.
 backend_up() {
     local kind=$1 name=$2 n=$3 opts=${4:-}
-    local mac ip tap queues=1 iothreads=0 mode=map o i objs dev
+    local mac ip tap queues=1 iothreads=0 mode=copy o i objs dev
     mac=$(printf '00:16:3e:00:%02x:02' "$n")
     ip=10.0.$n.2
     tap=qtap$n
@@ -248,7 +251,7 @@ backend_down() {
     if [ -f /run/qemu-"$1".pid ]; then
         kill "$(cat /run/qemu-"$1".pid)" 2>/dev/null
         wait_until 10 sh -c "! kill -0 $(cat /run/qemu-"$1".pid) 2>/dev/null"
-        rm -f /run/qemu-"$1".pid /run/qemu-"$1".qmp
+        rm -f /run/qemu-"$1".pid /run/qemu-"$1".qmp /run/qemu-"$1".stat.qmp
     fi
 }
 

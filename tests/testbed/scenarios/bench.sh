@@ -12,7 +12,7 @@ qnetback-1q-copy qnb 5 queues=1,iothreads=1,grant-mode=copy
 qnetback-4q-map qnb 6 queues=4,iothreads=2,grant-mode=map
 qnetback-4q-copy qnb 7 queues=4,iothreads=2,grant-mode=copy"}
 # The configuration whose counters are sampled every second for the plot.
-PLOT=${QNB_BENCH_PLOT:-qnetback-4q-map}
+PLOT=${QNB_BENCH_PLOT:-qnetback-4q-copy}
 RUNES="1x128K:-l,131072 4x128K:-P,4,-l,131072"
 
 csv=$QNB_OUT/bench.csv
@@ -48,7 +48,7 @@ echo "$BACKENDS" | while read -r label kind n opts; do
         args=$(echo "${rune#*:}" | tr ',' ' ')
         [ "$kind" = qnb ] && qmp "b$n" '{"execute": "query-xen-netback"}' > /run/s0.json
         if [ "$label" = "$PLOT" ] && [ "$name" = 1x128K ]; then
-            qnetback-stat -s /run/qemu-b$n.qmp -i 1 -n $((2 * SECS + 6)) \
+            qnetback-stat -s /run/qemu-b$n.stat.qmp -i 1 -n $((2 * SECS + 6)) \
                 --csv "$QNB_OUT/samples.csv" > /dev/null 2>&1 &
             stat=$!
         fi

@@ -6,12 +6,12 @@ R=$QNB_OUT/report.txt
 backend_up qnb demo 4 queues=2,iothreads=2
 {
     echo "== qnetback demo: guest 'demo' (domain $(guest_domid demo)), vif served by xen-netback"
-    echo "   in our QEMU: 2 queues, 2 IOThreads, grant-mode map, tap qtap4"
+    echo "   in our QEMU: 2 queues, 2 IOThreads, grant-mode copy (the default), tap qtap4"
     echo
     ping -c 3 10.0.4.2 | tail -n 2
     echo
 } > "$R"
-qnetback-stat -s /run/qemu-demo.qmp -i 3 -n 8 --csv "$QNB_OUT/samples.csv" \
+qnetback-stat -s /run/qemu-demo.stat.qmp -i 3 -n 8 --csv "$QNB_OUT/samples.csv" \
     > "$QNB_OUT/live.txt" 2>&1 &
 stat=$!
 rx=$(iperf 10.0.4.2 8 -P 2) || fail "iperf3 dom0 -> guest"
