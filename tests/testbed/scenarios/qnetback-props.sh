@@ -40,7 +40,8 @@ expect_refused "no vnet header" "has no virtio-net header support" \
     -netdev tap,id=n0,ifname=qtapp,script=no,downscript=no,vhost=off,vnet_hdr=off \
     -device xen-netback,netdev=n0
 # And a good combination starts.
-qemu_start props -object iothread,id=io0 $TAP4 \
+qemu_start props -xen-domid "$d" -xen-attach -machine xenpv \
+    -object iothread,id=io0 $TAP4 \
     -device '{"driver": "xen-netback", "netdev": "n0", "queues": 2, "iothreads": ["io0"]}'
 sleep 2
 qemu_alive props || { cat "$QNB_OUT/qemu-props.log"; fail "a good combination did not start"; }
