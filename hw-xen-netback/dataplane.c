@@ -38,7 +38,6 @@
 struct XenNetbackQueue {
     XenNetbackDevice *netback;
     unsigned int index;
-    IOThread *iothread;
     AioContext *ctx;
 
     XenNetbackQueueRefs refs;
@@ -118,28 +117,30 @@ static int xen_netback_op_copy(void *opaque, bool to_guest,
                                       queue->copy_segs, nr, NULL) ? -1 : 0;
 }
 
-static ssize_t xen_netback_op_tap_writev(void *opaque,
-                                         const struct iovec *iov, int iovcnt)
+/* Non-blocking tap I/O for the engine: bytes moved, or -errno. */
+static ssize_t xen_netback_tap_io(XenNetbackQueue *queue,
+                                  const struct iovec *iov, int iovcnt,
+                                  bool write)
 {
-    XenNetbackQueue *queue = opaque;
     ssize_t ret;
 
     do {
-        ret = writev(queue->tap_fd, iov, iovcnt);
+        ret = write ? writev(queue->tap_fd, iov, iovcnt)
+                    : readv(queue->tap_fd, iov, iovcnt);
     } while (ret < 0 && errno == EINTR);
     return ret < 0 ? -errno : ret;
+}
+
+static ssize_t xen_netback_op_tap_writev(void *opaque,
+                                         const struct iovec *iov, int iovcnt)
+{
+    return xen_netback_tap_io(opaque, iov, iovcnt, true);
 }
 
 static ssize_t xen_netback_op_tap_readv(void *opaque,
                                         const struct iovec *iov, int iovcnt)
 {
-    XenNetbackQueue *queue = opaque;
-    ssize_t ret;
-
-    do {
-        ret = readv(queue->tap_fd, iov, iovcnt);
-    } while (ret < 0 && errno == EINTR);
-    return ret < 0 ? -errno : ret;
+    return xen_netback_tap_io(opaque, iov, iovcnt, false);
 }
 
 static void xen_netback_op_notify(void *opaque, bool rx)
@@ -346,7 +347,6 @@ XenNetbackQueue *xen_netback_queue_create(XenNetbackDevice *netback,
 
     queue->netback = netback;
     queue->index = index;
-    queue->iothread = iothread;
     queue->ctx = iothread ? iothread_get_aio_context(iothread)
                           : qemu_get_aio_context();
     queue->tx_port = queue->rx_port = -1;

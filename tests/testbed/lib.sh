@@ -128,8 +128,6 @@ m.close()
 PY
 }
 
-# xs_backend_state DOMID TYPE: the state of the backend's first vif node.
-xs_state() { xenstore-read "$1" 2>/dev/null; }
 
 # ping_both DOM0_IP GUEST_IP: ping from dom0 and from the guest.
 ping_both() {
