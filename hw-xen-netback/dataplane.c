@@ -25,19 +25,15 @@
 #include "hw/xen/xen.h"
 #include "hw/xen/xen_backend_ops.h"
 #include "system/iothread.h"
-#include "xen-netback.h"
-#include "netif/netif.h"
+#include "dataplane.h"
 #include "trace.h"
 
 /* Work done per handler run before yielding to other queues (XSA-332). */
 #define XEN_NETBACK_TX_BUDGET   256
 #define XEN_NETBACK_RX_BUDGET   256
-/* How long a packet may wait for the guest to post RX buffers. */
-#define XEN_NETBACK_RX_STALL_MS 10000
 
 struct XenNetbackQueue {
-    XenNetbackDevice *netback;
-    unsigned int index;
+    XenNetbackQueueConfig cfg;
     AioContext *ctx;
 
     XenNetbackQueueRefs refs;
@@ -52,15 +48,17 @@ struct XenNetbackQueue {
     XenGrantCopySegment *copy_segs;
     unsigned int nr_copy_segs;
 
-    NetClientState *tap;
     int tap_fd;
     bool tap_taken;
     bool tap_read_on;
     bool tap_write_on;
 
     NetifQueue *engine;
+    /* What the last poll of each direction left to wait for. */
+    NetifWait tx_wait;
+    NetifWait rx_wait;
     QEMUBH *bh;
-    QEMUTimer *rx_stall_timer;
+    QEMUTimer *rx_timer;        /* the engine's RX deadline */
     bool attached;
 };
 
@@ -73,8 +71,7 @@ static void *xen_netback_op_map(void *opaque, const uint32_t *refs,
     XenNetbackQueue *queue = opaque;
 
     return qemu_xen_gnttab_map_refs(queue->xgt, nr,
-                                    queue->netback->xendev.frontend_id,
-                                    (uint32_t *)refs,
+                                    queue->cfg.domid, (uint32_t *)refs,
                                     writable ? PROT_READ | PROT_WRITE
                                              : PROT_READ);
 }
@@ -112,8 +109,7 @@ static int xen_netback_op_copy(void *opaque, bool to_guest,
         seg->len = segs[i].len;
     }
     /* No Error: a failed segment is the guest's fault, counted by the engine */
-    return qemu_xen_gnttab_grant_copy(queue->xgt, to_guest,
-                                      queue->netback->xendev.frontend_id,
+    return qemu_xen_gnttab_grant_copy(queue->xgt, to_guest, queue->cfg.domid,
                                       queue->copy_segs, nr, NULL) ? -1 : 0;
 }
 
@@ -153,42 +149,22 @@ static void xen_netback_op_notify(void *opaque, bool rx)
     }
 }
 
-typedef struct XenNetbackFatal {
-    XenNetbackDevice *netback;
-    char *msg;
-} XenNetbackFatal;
-
-static void xen_netback_fatal_bh(void *opaque)
-{
-    XenNetbackFatal *fatal = opaque;
-
-    if (DEVICE(fatal->netback)->realized && fatal->netback->queues) {
-        xen_netback_fatal_error(fatal->netback, "%s", fatal->msg);
-    }
-    object_unref(OBJECT(fatal->netback));
-    g_free(fatal->msg);
-    g_free(fatal);
-}
-
 static void xen_netback_queue_set_tap_handlers(XenNetbackQueue *queue,
                                                bool read, bool write);
+static void xen_netback_queue_set_evtchn_handler(XenNetbackQueue *queue,
+                                                 bool on);
 
 /* Called from the queue's thread; teardown belongs to the main loop. */
 static void xen_netback_op_fatal(void *opaque, const char *msg)
 {
     XenNetbackQueue *queue = opaque;
-    XenNetbackFatal *fatal = g_new(XenNetbackFatal, 1);
 
     /* Stop polling at once: a disabled engine must not be spun on. */
     xen_netback_queue_set_tap_handlers(queue, false, false);
-    aio_set_fd_handler(queue->ctx, qemu_xen_evtchn_fd(queue->xeh),
-                       NULL, NULL, NULL, NULL, NULL);
-
-    fatal->netback = queue->netback;
-    fatal->msg = g_strdup_printf("queue %u: %s", queue->index, msg);
-    object_ref(OBJECT(fatal->netback));
-    aio_bh_schedule_oneshot(qemu_get_aio_context(), xen_netback_fatal_bh,
-                            fatal);
+    xen_netback_queue_set_evtchn_handler(queue, false);
+    timer_del(queue->rx_timer);
+    queue->cfg.fault(queue->cfg.opaque, queue->cfg.generation,
+                     queue->cfg.index, msg);
 }
 
 static const NetifQueueOps xen_netback_engine_ops = {
@@ -221,36 +197,30 @@ static void xen_netback_queue_set_tap_handlers(XenNetbackQueue *queue,
                        NULL, NULL, queue);
 }
 
-/* Run TX and/or RX, then decide what to wait for next. */
+/* Run TX and/or RX, then wait for what their polls asked for. */
 static void xen_netback_queue_work(XenNetbackQueue *queue, bool tx, bool rx)
 {
-    bool more = false;
-    bool want_read;
+    NetifWait wait;
 
-    if (netif_queue_disabled(queue->engine)) {
-        return;
-    }
     if (tx) {
-        more |= netif_tx_poll(queue->engine, XEN_NETBACK_TX_BUDGET);
+        queue->tx_wait = netif_tx_poll(queue->engine, XEN_NETBACK_TX_BUDGET);
     }
     if (rx) {
-        more |= netif_rx_poll(queue->engine, XEN_NETBACK_RX_BUDGET);
+        queue->rx_wait = netif_rx_poll(queue->engine, XEN_NETBACK_RX_BUDGET);
     }
-    if (netif_queue_disabled(queue->engine)) {
-        return;
+    wait = queue->tx_wait | queue->rx_wait;
+    if (wait & NETIF_WAIT_DISABLED) {
+        return;     /* xen_netback_op_fatal() stopped every handler */
     }
 
-    want_read = netif_rx_wants_tap(queue->engine);
-    xen_netback_queue_set_tap_handlers(queue, want_read,
-                                       netif_tx_blocked(queue->engine));
-    if (!want_read && !timer_pending(queue->rx_stall_timer)) {
-        timer_mod(queue->rx_stall_timer,
-                  qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
-                  XEN_NETBACK_RX_STALL_MS);
-    } else if (want_read) {
-        timer_del(queue->rx_stall_timer);
+    xen_netback_queue_set_tap_handlers(queue, wait & NETIF_WAIT_TAP_READ,
+                                       wait & NETIF_WAIT_TAP_WRITE);
+    if (wait & NETIF_WAIT_DEADLINE) {
+        timer_mod(queue->rx_timer, netif_rx_deadline(queue->engine));
+    } else {
+        timer_del(queue->rx_timer);
     }
-    if (more) {
+    if (wait & NETIF_WAIT_MORE) {
         /* Budget spent: let other queues and guests run, then go on. */
         qemu_bh_schedule(queue->bh);
     }
@@ -277,6 +247,35 @@ static void xen_netback_evtchn_event(void *opaque)
     xen_netback_queue_work(queue, tx, rx);
 }
 
+/*
+ * Adaptive polling: an IOThread spins on this for a while before it
+ * sleeps in the event loop, so a busy frontend's requests are seen without
+ * an event.  The queue keeps its own evtchn handle (one fd for both ports,
+ * pending() says which) rather than xen-bus's XenEventChannel, which has one
+ * fd per port; registering a poll callback here keeps adaptive polling on
+ * for the whole IOThread (a handler without one turns it off).
+ */
+static bool xen_netback_queue_io_poll(void *opaque)
+{
+    XenNetbackQueue *queue = opaque;
+
+    return netif_queue_has_work(queue->engine);
+}
+
+static void xen_netback_queue_io_poll_ready(void *opaque)
+{
+    xen_netback_queue_work(opaque, true, true);
+}
+
+static void xen_netback_queue_set_evtchn_handler(XenNetbackQueue *queue,
+                                                 bool on)
+{
+    aio_set_fd_handler(queue->ctx, qemu_xen_evtchn_fd(queue->xeh),
+                       on ? xen_netback_evtchn_event : NULL, NULL,
+                       on ? xen_netback_queue_io_poll : NULL,
+                       on ? xen_netback_queue_io_poll_ready : NULL, queue);
+}
+
 static void xen_netback_tap_read(void *opaque)
 {
     xen_netback_queue_work(opaque, false, true);
@@ -292,23 +291,10 @@ static void xen_netback_queue_bh(void *opaque)
     xen_netback_queue_work(opaque, true, true);
 }
 
-static void xen_netback_rx_stall(void *opaque)
+static void xen_netback_queue_rx_deadline(void *opaque)
 {
-    XenNetbackQueue *queue = opaque;
-    int64_t since = netif_rx_stalled_since(queue->engine);
-
-    if (!since) {
-        return;
-    }
-    if (g_get_monotonic_time() - since >= XEN_NETBACK_RX_STALL_MS * 1000) {
-        /* The guest posts no buffers: drop rather than hoard (XSA-392). */
-        netif_rx_drop_stalled(queue->engine);
-        xen_netback_queue_work(queue, false, true);
-    } else {
-        timer_mod(queue->rx_stall_timer,
-                  qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
-                  XEN_NETBACK_RX_STALL_MS);
-    }
+    /* The engine drops the frame that waited too long (XSA-392). */
+    xen_netback_queue_work(opaque, false, true);
 }
 
 /* Runs in the queue's AioContext: start serving. */
@@ -316,8 +302,7 @@ static void xen_netback_queue_attach_bh(void *opaque)
 {
     XenNetbackQueue *queue = opaque;
 
-    aio_set_fd_handler(queue->ctx, qemu_xen_evtchn_fd(queue->xeh),
-                       xen_netback_evtchn_event, NULL, NULL, NULL, queue);
+    xen_netback_queue_set_evtchn_handler(queue, true);
     queue->attached = true;
     /* The frontend may have queued work before we listened. */
     xen_netback_queue_work(queue, true, true);
@@ -328,41 +313,41 @@ static void xen_netback_queue_detach_bh(void *opaque)
 {
     XenNetbackQueue *queue = opaque;
 
-    aio_set_fd_handler(queue->ctx, qemu_xen_evtchn_fd(queue->xeh),
-                       NULL, NULL, NULL, NULL, NULL);
+    xen_netback_queue_set_evtchn_handler(queue, false);
     xen_netback_queue_set_tap_handlers(queue, false, false);
     qemu_bh_cancel(queue->bh);
-    timer_del(queue->rx_stall_timer);
+    timer_del(queue->rx_timer);
     queue->attached = false;
 }
 
 /* ------------------------------------------------------------------ */
 /* Lifecycle, main loop */
 
-XenNetbackQueue *xen_netback_queue_create(XenNetbackDevice *netback,
-                                          unsigned int index,
-                                          IOThread *iothread)
+XenNetbackQueue *xen_netback_queue_create(const XenNetbackQueueConfig *cfg)
 {
     XenNetbackQueue *queue = g_new0(XenNetbackQueue, 1);
 
-    queue->netback = netback;
-    queue->index = index;
-    queue->ctx = iothread ? iothread_get_aio_context(iothread)
-                          : qemu_get_aio_context();
+    queue->cfg = *cfg;
+    queue->ctx = cfg->iothread ? iothread_get_aio_context(cfg->iothread)
+                               : qemu_get_aio_context();
     queue->tx_port = queue->rx_port = -1;
     queue->tap_fd = -1;
     queue->bh = aio_bh_new_guarded(queue->ctx, xen_netback_queue_bh, queue,
-                                   &DEVICE(netback)->mem_reentrancy_guard);
-    queue->rx_stall_timer = aio_timer_new(queue->ctx, QEMU_CLOCK_REALTIME,
-                                          SCALE_MS, xen_netback_rx_stall,
-                                          queue);
+                                   cfg->guard);
+    /*
+     * QEMU_CLOCK_REALTIME and g_get_monotonic_time() both read
+     * CLOCK_MONOTONIC: the engine's deadline is a timer expiry in us.
+     */
+    queue->rx_timer = aio_timer_new(queue->ctx, QEMU_CLOCK_REALTIME,
+                                    SCALE_US, xen_netback_queue_rx_deadline,
+                                    queue);
     return queue;
 }
 
 void xen_netback_queue_destroy(XenNetbackQueue *queue)
 {
     assert(!queue->engine && !queue->attached);
-    timer_free(queue->rx_stall_timer);
+    timer_free(queue->rx_timer);
     qemu_bh_delete(queue->bh);
     g_free(queue->copy_segs);
     g_free(queue);
@@ -370,7 +355,7 @@ void xen_netback_queue_destroy(XenNetbackQueue *queue)
 
 static bool xen_netback_queue_bind(XenNetbackQueue *queue, Error **errp)
 {
-    domid_t domid = queue->netback->xendev.frontend_id;
+    domid_t domid = queue->cfg.domid;
     int port;
 
     queue->xeh = qemu_xen_evtchn_open();
@@ -401,7 +386,7 @@ static bool xen_netback_queue_bind(XenNetbackQueue *queue, Error **errp)
 
 static bool xen_netback_queue_map_rings(XenNetbackQueue *queue, Error **errp)
 {
-    domid_t domid = queue->netback->xendev.frontend_id;
+    domid_t domid = queue->cfg.domid;
 
     queue->xgt = qemu_xen_gnttab_open();
     if (!queue->xgt) {
@@ -430,9 +415,8 @@ static bool xen_netback_queue_map_rings(XenNetbackQueue *queue, Error **errp)
 /* Take tap queue k from QEMU's net layer and set it up for the frontend. */
 static bool xen_netback_queue_take_tap(XenNetbackQueue *queue, Error **errp)
 {
-    XenNetbackDevice *netback = queue->netback;
-    XenNetbackFeatures *f = &netback->features;
-    NetClientState *peer = qemu_get_peer(netback->nic->ncs, queue->index);
+    const NetifFeatures *f = &queue->cfg.features;
+    NetClientState *peer = queue->cfg.tap;
     bool csum = !f->no_csum_offload;
 
     queue->tap_fd = tap_get_fd(peer);
@@ -445,12 +429,11 @@ static bool xen_netback_queue_take_tap(XenNetbackQueue *queue, Error **errp)
                    peer->name, NETIF_VNET_HDR_LEN);
         return false;
     }
-    queue->tap = peer;
     peer->info->poll(peer, false);
     queue->tap_taken = true;
     if (tap_enable(peer) < 0) {
         error_setg(errp, "cannot enable queue %u of netdev '%s'",
-                   queue->index, peer->name);
+                   queue->cfg.index, peer->name);
         return false;
     }
     qemu_set_vnet_hdr_len(peer, NETIF_VNET_HDR_LEN);
@@ -463,10 +446,9 @@ static bool xen_netback_queue_take_tap(XenNetbackQueue *queue, Error **errp)
 static void xen_netback_queue_release_tap(XenNetbackQueue *queue)
 {
     if (queue->tap_taken) {
-        queue->tap->info->poll(queue->tap, true);
+        queue->cfg.tap->info->poll(queue->cfg.tap, true);
         queue->tap_taken = false;
     }
-    queue->tap = NULL;
     queue->tap_fd = -1;
 }
 
@@ -474,7 +456,6 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
                              const XenNetbackQueueRefs *refs, Error **errp)
 {
     ERRP_GUARD();
-    XenNetbackDevice *netback = queue->netback;
     NetifConfig cfg = { 0 };
     GError *gerr = NULL;
 
@@ -487,19 +468,11 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
 
     cfg.tx_sring = queue->tx_sring;
     cfg.rx_sring = queue->rx_sring;
-    cfg.features = (NetifFeatures) {
-        .sg = netback->features.sg,
-        .gso_tcpv4 = netback->features.gso_tcpv4,
-        .gso_tcpv6 = netback->features.gso_tcpv6,
-        .ipv6_csum_offload = netback->features.ipv6_csum_offload,
-        .no_csum_offload = netback->features.no_csum_offload,
-        .rx_notify = netback->features.rx_notify,
-    };
+    cfg.features = queue->cfg.features;
     /* We advertise both GSO types, so the guest may send either. */
     cfg.tx_gso_tcpv4 = true;
     cfg.tx_gso_tcpv6 = true;
-    cfg.grant_mode = netback->grant_mode == XEN_NETBACK_GRANT_COPY ?
-                     NETIF_GRANT_COPY : NETIF_GRANT_MAP;
+    cfg.grant_mode = queue->cfg.grant_mode;
     cfg.vnet_hdr_len = NETIF_VNET_HDR_LEN;
     cfg.ops = &xen_netback_engine_ops;
     cfg.opaque = queue;
@@ -510,10 +483,10 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
         goto fail;
     }
 
-    trace_xen_netback_queue_start(netback->xendev.frontend_id, netback->vif,
-                                  queue->index, refs->tx_ring_ref,
-                                  refs->rx_ring_ref, refs->tx_evtchn,
-                                  refs->rx_evtchn, queue->tap_fd);
+    trace_xen_netback_queue_start(queue->cfg.domid, queue->cfg.index,
+                                  refs->tx_ring_ref, refs->rx_ring_ref,
+                                  refs->tx_evtchn, refs->rx_evtchn,
+                                  queue->tap_fd);
     aio_wait_bh_oneshot(queue->ctx, xen_netback_queue_attach_bh, queue);
     return true;
 
@@ -524,10 +497,7 @@ fail:
 
 void xen_netback_queue_stop(XenNetbackQueue *queue)
 {
-    XenNetbackDevice *netback = queue->netback;
-    domid_t domid = netback->xendev.frontend_id;
-
-    trace_xen_netback_queue_stop(domid, netback->vif, queue->index);
+    trace_xen_netback_queue_stop(queue->cfg.domid, queue->cfg.index);
 
     if (queue->attached) {
         aio_wait_bh_oneshot(queue->ctx, xen_netback_queue_detach_bh, queue);
@@ -564,7 +534,11 @@ void xen_netback_queue_stop(XenNetbackQueue *queue)
     queue->tx_sring = queue->rx_sring = NULL;
 }
 
-const struct NetifQueue *xen_netback_queue_engine(XenNetbackQueue *queue)
+void xen_netback_queue_get_stats(XenNetbackQueue *queue, NetifStats *stats)
 {
-    return queue->engine;
+    if (queue->engine) {
+        netif_queue_get_stats(queue->engine, stats);
+    } else {
+        memset(stats, 0, sizeof(*stats));
+    }
 }

@@ -41,8 +41,9 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
         monitor_printf(mon, "%s: domain %u vif %" PRId64 ", %s, grant-mode %s"
                        ", %u queue(s) of %u\n",
                        info->id ? info->id : info->qom_path,
-                       info->frontend_id, info->vif, info->state,
-                       info->grant_mode,
+                       info->frontend_id, info->vif,
+                       XenNetbackState_str(info->state),
+                       XenNetbackGrantMode_str(info->grant_mode),
                        (unsigned int)QAPI_LIST_LENGTH(info->queues),
                        info->max_queues);
         if (info->error) {
@@ -61,7 +62,8 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
             for (c = q->value->causes; c; c = c->next) {
                 monitor_printf(mon, "  %2u %s: %" PRIu64 " (%s)\n",
                                q->value->index, c->value->name,
-                               c->value->count, c->value->kind);
+                               c->value->count,
+                               XenNetbackCauseKind_str(c->value->kind));
             }
         }
     }

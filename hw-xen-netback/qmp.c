@@ -4,7 +4,8 @@
  * The counters belong to each queue's thread and are read here, in the
  * main loop, as relaxed snapshots (netif_queue_get_stats()): no lock on the
  * data path.  Queues only start and stop in the main loop, so a queue seen
- * here stays alive while it is read.
+ * here stays alive while it is read.  Counter, cause and feature names all
+ * come from the engine's lists (netif/stats.h, netif/netif.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,7 +16,13 @@
 #include "qom/object.h"
 #include "system/iothread.h"
 #include "xen-netback.h"
-#include "netif/netif.h"
+
+/* The engine's cause kinds and xenbus states are QAPI's, in order. */
+QEMU_BUILD_BUG_ON(NETIF_CAUSE_KIND_DROP != XEN_NETBACK_CAUSE_KIND_DROP ||
+                  NETIF_CAUSE_KIND_ERROR != XEN_NETBACK_CAUSE_KIND_ERROR ||
+                  NETIF_CAUSE_KIND_FATAL != XEN_NETBACK_CAUSE_KIND_FATAL);
+QEMU_BUILD_BUG_ON(XenbusStateReconfigured !=
+                  XEN_NETBACK_STATE_RECONFIGURED);
 
 static double xen_netback_ratio(uint64_t num, uint64_t den)
 {
@@ -26,23 +33,9 @@ static XenNetbackDirStats *xen_netback_dir_stats(const NetifDirStats *s)
 {
     XenNetbackDirStats *d = g_new0(XenNetbackDirStats, 1);
 
-    d->events = s->events;
-    d->polls = s->polls;
-    d->packets = s->packets;
-    d->slots = s->slots;
-    d->bytes = s->bytes;
-    d->batches = s->batches;
-    d->notifications = s->notifications;
-    d->map_ops = s->map_ops;
-    d->map_calls = s->map_calls;
-    d->unmap_ops = s->unmap_ops;
-    d->unmap_calls = s->unmap_calls;
-    d->copy_segs = s->copy_segs;
-    d->copy_calls = s->copy_calls;
-    d->static_hits = s->static_hits;
-    d->static_misses = s->static_misses;
-    d->drops = s->drops;
-    d->errors = s->errors;
+#define COPY_COUNTER(name) d->name = s->name;
+    NETIF_DIR_COUNTERS(COPY_COUNTER)
+#undef COPY_COUNTER
     d->ppi = xen_netback_ratio(s->packets, s->events);
     d->spi = xen_netback_ratio(s->slots, s->events);
     d->ppn = xen_netback_ratio(s->packets, s->polls);
@@ -50,30 +43,22 @@ static XenNetbackDirStats *xen_netback_dir_stats(const NetifDirStats *s)
     return d;
 }
 
-static const char *const xen_netback_cause_kinds[] = {
-    [NETIF_CAUSE_KIND_DROP] = "drop",
-    [NETIF_CAUSE_KIND_ERROR] = "error",
-    [NETIF_CAUSE_KIND_FATAL] = "fatal",
-};
-
 static XenNetbackQueueInfo *xen_netback_queue_info(XenNetbackDevice *netback,
                                                    unsigned int index)
 {
     XenNetbackQueueInfo *info = g_new0(XenNetbackQueueInfo, 1);
-    const NetifQueue *engine = xen_netback_queue_engine(netback->queues[index]);
-    NetifStats stats = { 0 };
     XenNetbackCauseList **tail = &info->causes;
+    NetifStats stats = { 0 };
     int cause;
 
-    if (engine) {
-        netif_queue_get_stats(engine, &stats);
+    if (netback->queues[index]) {   /* NULL while a connect fails */
+        xen_netback_queue_get_stats(netback->queues[index], &stats);
     }
     info->index = index;
     if (netback->nr_iothreads) {
         info->iothread = iothread_get_id(
             netback->iothreads[index % netback->nr_iothreads]);
     }
-    info->static_grants = 0;
     info->tx = xen_netback_dir_stats(&stats.tx);
     info->rx = xen_netback_dir_stats(&stats.rx);
     for (cause = 0; cause < NETIF_CAUSE__MAX; cause++) {
@@ -84,7 +69,7 @@ static XenNetbackQueueInfo *xen_netback_queue_info(XenNetbackDevice *netback,
         }
         c = g_new0(XenNetbackCause, 1);
         c->name = g_strdup(netif_cause_name(cause));
-        c->kind = g_strdup(xen_netback_cause_kinds[netif_cause_kind(cause)]);
+        c->kind = (XenNetbackCauseKind)netif_cause_kind(cause);
         c->count = stats.cause[cause];
         QAPI_LIST_APPEND(tail, c);
     }
@@ -94,45 +79,34 @@ static XenNetbackQueueInfo *xen_netback_queue_info(XenNetbackDevice *netback,
 static XenNetbackInfo *xen_netback_info(XenNetbackDevice *netback)
 {
     XenNetbackInfo *info = g_new0(XenNetbackInfo, 1);
-    XenNetbackFeatures *f = &netback->features;
+    const NetifFeatures *f = &netback->features;
     XenNetbackQueueInfoList **qtail = &info->queues;
     strList **ftail = &info->features;
+    enum xenbus_state state;
     unsigned int i;
 
     info->qom_path = object_get_canonical_path(OBJECT(netback));
     info->id = g_strdup(DEVICE(netback)->id);
     info->frontend_id = netback->xendev.frontend_id;
     info->vif = netback->vif;
-    info->state = g_strdup(xen_netback_state_name(
-        xen_device_backend_get_state(&netback->xendev)));
-    info->grant_mode = g_strdup(netback->grant_mode == XEN_NETBACK_GRANT_COPY ?
-                                "copy" : "map");
+    state = xen_device_backend_get_state(&netback->xendev);
+    info->state = state <= XenbusStateReconfigured ?
+                  (XenNetbackState)state : XEN_NETBACK_STATE_UNKNOWN;
+    info->grant_mode = netback->grant_mode;
     info->max_queues = netback->max_queues;
     info->error = g_strdup(netback->error);
 
-    if (netback->queues) {
-        static const struct {
-            const char *name;
-            size_t offset;
-        } flags[] = {
-            { "feature-sg", offsetof(XenNetbackFeatures, sg) },
-            { "feature-gso-tcpv4", offsetof(XenNetbackFeatures, gso_tcpv4) },
-            { "feature-gso-tcpv6", offsetof(XenNetbackFeatures, gso_tcpv6) },
-            { "feature-ipv6-csum-offload",
-              offsetof(XenNetbackFeatures, ipv6_csum_offload) },
-            { "feature-no-csum-offload",
-              offsetof(XenNetbackFeatures, no_csum_offload) },
-            { "feature-rx-notify", offsetof(XenNetbackFeatures, rx_notify) },
-        };
-
-        for (i = 0; i < ARRAY_SIZE(flags); i++) {
-            if (*(bool *)((char *)f + flags[i].offset)) {
-                QAPI_LIST_APPEND(ftail, g_strdup(flags[i].name));
-            }
-        }
-        for (i = 0; i < netback->nr_queues; i++) {
-            QAPI_LIST_APPEND(qtail, xen_netback_queue_info(netback, i));
-        }
+    if (!netback->queues) {
+        return info;
+    }
+#define REPORT_FEATURE(field, key)                      \
+    if (f->field) {                                     \
+        QAPI_LIST_APPEND(ftail, g_strdup(key));         \
+    }
+    NETIF_FEATURES(REPORT_FEATURE)
+#undef REPORT_FEATURE
+    for (i = 0; i < netback->nr_queues; i++) {
+        QAPI_LIST_APPEND(qtail, xen_netback_queue_info(netback, i));
     }
     return info;
 }

@@ -11,7 +11,10 @@
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
 #include "hw/xen/xen-bus-helper.h"
@@ -41,27 +44,13 @@
  * Closing; the frontend going Closed then brings us to Closed, and a new
  * Initialising to InitWait, so a reloaded netfront can connect again, and
  * its next fault is reported like the first.
+ *
+ * Faults reach the main loop through fault_bh, never in the middle of a
+ * connect or disconnect (which wait for the queues' threads and so run the
+ * main loop's bottom halves): a fault raised meanwhile waits until the
+ * transition is over, and one from an earlier connection (an older
+ * generation) is dropped.
  */
-
-const char *xen_netback_state_name(enum xenbus_state state)
-{
-    static const char *const names[] = {
-        [XenbusStateUnknown] = "Unknown",
-        [XenbusStateInitialising] = "Initialising",
-        [XenbusStateInitWait] = "InitWait",
-        [XenbusStateInitialised] = "Initialised",
-        [XenbusStateConnected] = "Connected",
-        [XenbusStateClosing] = "Closing",
-        [XenbusStateClosed] = "Closed",
-        [XenbusStateReconfiguring] = "Reconfiguring",
-        [XenbusStateReconfigured] = "Reconfigured",
-    };
-
-    if ((unsigned int)state < ARRAY_SIZE(names) && names[state]) {
-        return names[state];
-    }
-    return "?";
-}
 
 /* ------------------------------------------------------------------ */
 /* Frontend keys */
@@ -79,7 +68,7 @@ static bool xen_netback_read_flag(XenNetbackDevice *netback, const char *key)
 static bool xen_netback_read_features(XenNetbackDevice *netback,
                                       Error **errp)
 {
-    XenNetbackFeatures *f = &netback->features;
+    NetifFeatures *f = &netback->features;
 
     if (!xen_netback_read_flag(netback, "request-rx-copy")) {
         /* Page flipping was removed from Xen long ago. */
@@ -93,14 +82,10 @@ static bool xen_netback_read_features(XenNetbackDevice *netback,
         return false;
     }
 
-    f->sg = xen_netback_read_flag(netback, "feature-sg");
-    f->gso_tcpv4 = xen_netback_read_flag(netback, "feature-gso-tcpv4");
-    f->gso_tcpv6 = xen_netback_read_flag(netback, "feature-gso-tcpv6");
-    f->ipv6_csum_offload = xen_netback_read_flag(netback,
-                                                 "feature-ipv6-csum-offload");
-    f->no_csum_offload = xen_netback_read_flag(netback,
-                                               "feature-no-csum-offload");
-    f->rx_notify = xen_netback_read_flag(netback, "feature-rx-notify");
+#define READ_FEATURE(field, key) \
+    f->field = xen_netback_read_flag(netback, key);
+    NETIF_FEATURES(READ_FEATURE)
+#undef READ_FEATURE
 
     /* GSO packets need scatter-gather: one page cannot hold them. */
     if ((f->gso_tcpv4 || f->gso_tcpv6) && !f->sg) {
@@ -200,13 +185,27 @@ static void xen_netback_enable_tap_queues(XenNetbackDevice *netback,
     }
 }
 
-static void xen_netback_disconnect(XenNetbackDevice *netback)
+/*
+ * Connect and disconnect wait for the queues' threads, and waiting runs
+ * the main loop's bottom halves: fault_bh must not act in between.
+ */
+static void xen_netback_begin_transition(XenNetbackDevice *netback)
+{
+    assert(!netback->in_transition);
+    netback->in_transition = true;
+}
+
+static void xen_netback_end_transition(XenNetbackDevice *netback)
+{
+    netback->in_transition = false;
+    /* A fault raised meanwhile was left for now. */
+    qemu_bh_schedule(netback->fault_bh);
+}
+
+static void xen_netback_stop_queues(XenNetbackDevice *netback)
 {
     unsigned int i;
 
-    if (!netback->queues) {
-        return;
-    }
     trace_xen_netback_disconnect(netback->xendev.frontend_id, netback->vif,
                                  netback->nr_queues);
     for (i = 0; i < netback->nr_queues; i++) {
@@ -221,42 +220,108 @@ static void xen_netback_disconnect(XenNetbackDevice *netback)
     xen_netback_enable_tap_queues(netback, netback->nr_tap_queues);
 }
 
+static void xen_netback_disconnect(XenNetbackDevice *netback)
+{
+    if (!netback->queues) {
+        return;
+    }
+    xen_netback_begin_transition(netback);
+    xen_netback_stop_queues(netback);
+    xen_netback_end_transition(netback);
+}
+
+static void xen_netback_queue_fault(void *opaque, unsigned int generation,
+                                    unsigned int index, const char *msg);
+
+static bool xen_netback_start_queues(XenNetbackDevice *netback, Error **errp)
+{
+    XenNetbackQueueConfig cfg = {
+        .domid = netback->xendev.frontend_id,
+        .generation = netback->generation,
+        .features = netback->features,
+        .guard = &DEVICE(netback)->mem_reentrancy_guard,
+        .fault = xen_netback_queue_fault,
+        .opaque = netback,
+    };
+    unsigned int i;
+
+    /* The engine's and QAPI's grant modes are the same list. */
+    cfg.grant_mode = netback->grant_mode == XEN_NETBACK_GRANT_MODE_MAP ?
+                     NETIF_GRANT_MAP : NETIF_GRANT_COPY;
+
+    netback->queues = g_new0(XenNetbackQueue *, netback->nr_queues);
+    for (i = 0; i < netback->nr_queues; i++) {
+        XenNetbackQueueRefs refs;
+
+        if (!xen_netback_read_queue_refs(netback, i, &refs, errp)) {
+            return false;
+        }
+        cfg.index = i;
+        cfg.tap = qemu_get_peer(netback->nic->ncs, i);
+        cfg.iothread = netback->nr_iothreads ?
+            netback->iothreads[i % netback->nr_iothreads] : NULL;
+        netback->queues[i] = xen_netback_queue_create(&cfg);
+        if (!xen_netback_queue_start(netback->queues[i], &refs, errp)) {
+            error_prepend(errp, "queue %u: ", i);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool xen_netback_connect(XenNetbackDevice *netback, Error **errp)
 {
     ERRP_GUARD();
-    unsigned int i;
 
     if (!xen_netback_read_features(netback, errp) ||
         !xen_netback_read_num_queues(netback, errp)) {
         return false;
     }
 
-    netback->queues = g_new0(XenNetbackQueue *, netback->nr_queues);
-    for (i = 0; i < netback->nr_queues; i++) {
-        XenNetbackQueueRefs refs;
-        IOThread *iothread = netback->nr_iothreads ?
-            netback->iothreads[i % netback->nr_iothreads] : NULL;
-
-        if (!xen_netback_read_queue_refs(netback, i, &refs, errp)) {
-            goto fail;
-        }
-        netback->queues[i] = xen_netback_queue_create(netback, i, iothread);
-        if (!xen_netback_queue_start(netback->queues[i], &refs, errp)) {
-            error_prepend(errp, "queue %u: ", i);
-            goto fail;
-        }
+    xen_netback_begin_transition(netback);
+    netback->generation++;
+    if (!xen_netback_start_queues(netback, errp)) {
+        xen_netback_stop_queues(netback);
+        xen_netback_end_transition(netback);
+        return false;
     }
-
     xen_netback_enable_tap_queues(netback, netback->nr_queues);
+    xen_netback_end_transition(netback);
+
     trace_xen_netback_connect(netback->xendev.frontend_id, netback->vif,
                               netback->nr_queues, netback->features.sg,
                               netback->features.gso_tcpv4,
                               netback->features.gso_tcpv6);
     return true;
+}
 
-fail:
-    xen_netback_disconnect(netback);
-    return false;
+/*
+ * A guest can make us log again each time it reconnects: at most
+ * XEN_NETBACK_LOG_BURST lines per vif and minute.
+ */
+#define XEN_NETBACK_LOG_BURST   10
+
+static void xen_netback_log_guest_error(XenNetbackDevice *netback,
+                                        const char *msg)
+{
+    XenDevice *xendev = &netback->xendev;
+    int64_t now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+
+    if (now - netback->log_window_start >= 60 * 1000) {
+        if (netback->log_lines > XEN_NETBACK_LOG_BURST) {
+            qemu_log_mask(LOG_GUEST_ERROR, "xen-netback %s (domain %u, "
+                          "vif %d): %u more faults not logged\n",
+                          xendev->name, xendev->frontend_id, netback->vif,
+                          netback->log_lines - XEN_NETBACK_LOG_BURST);
+        }
+        netback->log_window_start = now;
+        netback->log_lines = 0;
+    }
+    if (netback->log_lines++ < XEN_NETBACK_LOG_BURST) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xen-netback %s (domain %u, vif %d): "
+                      "%s\n", xendev->name, xendev->frontend_id,
+                      netback->vif, msg);
+    }
 }
 
 /* Record a fault for the administrator and the toolstack. */
@@ -265,8 +330,7 @@ static void xen_netback_set_error(XenNetbackDevice *netback,
 {
     XenDevice *xendev = &netback->xendev;
 
-    error_report("xen-netback %s (domain %u, vif %d): %s",
-                 xendev->name, xendev->frontend_id, netback->vif, msg);
+    xen_netback_log_guest_error(netback, msg);
     xen_device_backend_printf(xendev, "error", "%s", msg);
     g_free(netback->error);
     netback->error = g_strdup(msg);
@@ -286,18 +350,13 @@ static void xen_netback_clear_error(XenNetbackDevice *netback)
     xs_node_destroy(xendev->xsh, XBT_NULL, node, NULL);
 }
 
-void xen_netback_fatal_error(XenNetbackDevice *netback, const char *fmt, ...)
+/* Stop the vif after a fatal guest fault. */
+static void xen_netback_fatal_error(XenNetbackDevice *netback,
+                                    const char *msg)
 {
-    g_autofree char *msg = NULL;
-    va_list ap;
-
     if (netback->disabled) {
         return;
     }
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-
     netback->disabled = true;
     trace_xen_netback_fatal_error(netback->xendev.frontend_id, netback->vif,
                                   msg);
@@ -306,17 +365,60 @@ void xen_netback_fatal_error(XenNetbackDevice *netback, const char *fmt, ...)
     xen_device_backend_set_state(&netback->xendev, XenbusStateClosing);
 }
 
+/* Called from a queue's thread (see XenNetbackFaultFn). */
+static void xen_netback_queue_fault(void *opaque, unsigned int generation,
+                                    unsigned int index, const char *msg)
+{
+    XenNetbackDevice *netback = opaque;
+
+    qemu_mutex_lock(&netback->fault_lock);
+    /* The first fault of a connection is the one to report. */
+    if (!netback->fault_msg || netback->fault_generation != generation) {
+        g_free(netback->fault_msg);
+        netback->fault_msg = g_strdup_printf("queue %u: %s", index, msg);
+        netback->fault_generation = generation;
+    }
+    qemu_mutex_unlock(&netback->fault_lock);
+    qemu_bh_schedule(netback->fault_bh);
+}
+
+static void xen_netback_fault_bh(void *opaque)
+{
+    XenNetbackDevice *netback = opaque;
+    g_autofree char *msg = NULL;
+    unsigned int generation;
+
+    if (netback->in_transition) {
+        return;     /* xen_netback_end_transition() schedules us again */
+    }
+    qemu_mutex_lock(&netback->fault_lock);
+    msg = g_steal_pointer(&netback->fault_msg);
+    generation = netback->fault_generation;
+    qemu_mutex_unlock(&netback->fault_lock);
+
+    if (!msg) {
+        return;
+    }
+    if (!netback->queues || generation != netback->generation) {
+        /* That connection is gone already. */
+        trace_xen_netback_stale_fault(netback->xendev.frontend_id,
+                                      netback->vif, generation, msg);
+        return;
+    }
+    xen_netback_fatal_error(netback, msg);
+}
+
 static void xen_netback_frontend_changed(XenDevice *xendev,
                                          enum xenbus_state frontend_state,
                                          Error **errp)
 {
-    ERRP_GUARD();
     XenNetbackDevice *netback = XEN_NETBACK(xendev);
     enum xenbus_state backend_state = xen_device_backend_get_state(xendev);
+    Error *local_err = NULL;
 
     trace_xen_netback_frontend_changed(xendev->frontend_id, netback->vif,
-                                       xen_netback_state_name(frontend_state),
-                                       xen_netback_state_name(backend_state));
+                                       xs_strstate(frontend_state),
+                                       xs_strstate(backend_state));
 
     switch (frontend_state) {
     case XenbusStateConnected:
@@ -331,8 +433,13 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
          * without calling us.
          */
         xen_netback_clear_error(netback);
-        if (!xen_netback_connect(netback, errp)) {
-            xen_netback_set_error(netback, error_get_pretty(*errp));
+        if (!xen_netback_connect(netback, &local_err)) {
+            /*
+             * Reported here, once, as the frontend's fault; xen-bus would
+             * only report it again.
+             */
+            xen_netback_set_error(netback, error_get_pretty(local_err));
+            error_free(local_err);
             xen_device_backend_set_state(xendev, XenbusStateClosing);
             break;
         }
@@ -469,26 +576,6 @@ static bool xen_netback_check_iothreads(XenNetbackDevice *netback,
     return true;
 }
 
-static bool xen_netback_check_grant_mode(XenNetbackDevice *netback,
-                                         Error **errp)
-{
-    const char *mode = netback->grant_mode_str;
-
-    /*
-     * Copy is the default: on the test bed one grant copy call per batch
-     * beat a batched map plus unmap (and its TLB flushes) on every rune.
-     */
-    if (!mode || !strcmp(mode, "copy")) {
-        netback->grant_mode = XEN_NETBACK_GRANT_COPY;
-    } else if (!strcmp(mode, "map")) {
-        netback->grant_mode = XEN_NETBACK_GRANT_MAP;
-    } else {
-        error_setg(errp, "grant-mode '%s' is not 'map' or 'copy'", mode);
-        return false;
-    }
-    return true;
-}
-
 static bool xen_netback_can_receive(NetClientState *nc)
 {
     /*
@@ -538,8 +625,7 @@ static void xen_netback_realize(XenDevice *xendev, Error **errp)
     XenNetbackDevice *netback = XEN_NETBACK(xendev);
 
     if (!xen_netback_check_netdev(netback, errp) ||
-        !xen_netback_check_iothreads(netback, errp) ||
-        !xen_netback_check_grant_mode(netback, errp)) {
+        !xen_netback_check_iothreads(netback, errp)) {
         return;
     }
 
@@ -551,6 +637,8 @@ static void xen_netback_realize(XenDevice *xendev, Error **errp)
     qemu_format_nic_info_str(qemu_get_queue(netback->nic),
                              netback->conf.macaddr.a);
 
+    netback->fault_bh = qemu_bh_new_guarded(xen_netback_fault_bh, netback,
+                                            &DEVICE(xendev)->mem_reentrancy_guard);
     xen_netback_advertise(netback);
     trace_xen_netback_realize(xendev->frontend_id, netback->vif,
                               netback->max_queues, netback->nr_iothreads);
@@ -564,6 +652,12 @@ static void xen_netback_unrealize(XenDevice *xendev)
     trace_xen_netback_unrealize(xendev->frontend_id, netback->vif);
 
     xen_netback_disconnect(netback);
+    if (netback->fault_bh) {
+        /* A fault still pending has no connection left to act on. */
+        qemu_bh_delete(netback->fault_bh);
+        netback->fault_bh = NULL;
+    }
+    g_clear_pointer(&netback->fault_msg, g_free);
     if (netback->nic) {
         qemu_del_nic(netback->nic);
         netback->nic = NULL;
@@ -585,8 +679,38 @@ static const Property xen_netback_properties[] = {
                      IOThread *),
     DEFINE_PROP_ARRAY("iothreads", XenNetbackDevice, nr_iothread_ids,
                       iothread_ids, qdev_prop_string, char *),
-    DEFINE_PROP_STRING("grant-mode", XenNetbackDevice, grant_mode_str),
 };
+
+/*
+ * Copy is the default: on the test bed one grant copy call per batch beat
+ * a batched map plus unmap (and its TLB flushes) on every rune.
+ */
+static int xen_netback_get_grant_mode(Object *obj, Error **errp)
+{
+    return XEN_NETBACK(obj)->grant_mode;
+}
+
+static void xen_netback_set_grant_mode(Object *obj, int value, Error **errp)
+{
+    if (DEVICE(obj)->realized) {
+        error_setg(errp, "grant-mode cannot change on a realized device");
+        return;
+    }
+    XEN_NETBACK(obj)->grant_mode = value;
+}
+
+static void xen_netback_instance_init(Object *obj)
+{
+    XenNetbackDevice *netback = XEN_NETBACK(obj);
+
+    netback->grant_mode = XEN_NETBACK_GRANT_MODE_COPY;
+    qemu_mutex_init(&netback->fault_lock);
+}
+
+static void xen_netback_instance_finalize(Object *obj)
+{
+    qemu_mutex_destroy(&XEN_NETBACK(obj)->fault_lock);
+}
 
 static void xen_netback_class_init(ObjectClass *class, void *data)
 {
@@ -605,12 +729,20 @@ static void xen_netback_class_init(ObjectClass *class, void *data)
     set_bit(DEVICE_CATEGORY_NETWORK, dev_class->categories);
     dev_class->user_creatable = true;
     device_class_set_props(dev_class, xen_netback_properties);
+    object_class_property_add_enum(class, "grant-mode", "XenNetbackGrantMode",
+                                   &XenNetbackGrantMode_lookup,
+                                   xen_netback_get_grant_mode,
+                                   xen_netback_set_grant_mode);
+    object_class_property_set_description(class, "grant-mode",
+        "how guest transmit data is reached: copy (default) or map");
 }
 
 static const TypeInfo xen_netback_type_info = {
     .name = TYPE_XEN_NETBACK,
     .parent = TYPE_XEN_DEVICE,
     .instance_size = sizeof(XenNetbackDevice),
+    .instance_init = xen_netback_instance_init,
+    .instance_finalize = xen_netback_instance_finalize,
     .class_init = xen_netback_class_init,
 };
 

@@ -117,6 +117,10 @@ void netif_count_cause(NetifQueue *q, NetifCause cause);
 void netif_fatal(NetifQueue *q, NetifCause cause, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
+/* Would a poll of that direction find work?  For netif_queue_has_work(). */
+bool netif_tx_has_work(const NetifQueue *q);
+bool netif_rx_has_work(const NetifQueue *q);
+
 void netif_tx_init(NetifQueue *q);
 void netif_tx_cleanup(NetifQueue *q);
 void netif_rx_init(NetifQueue *q);

@@ -81,14 +81,22 @@ typedef enum NetifGrantMode {
     NETIF_GRANT_COPY,           /* TX: copy into queue buffers */
 } NetifGrantMode;
 
-/* What the frontend wrote in xenstore. */
+/*
+ * What the frontend wrote in xenstore: X(field, "xenstore-key").  The
+ * control plane reads each key into the field; QMP reports the keys set.
+ */
+#define NETIF_FEATURES(X)                                               \
+    X(sg, "feature-sg")                                                 \
+    X(gso_tcpv4, "feature-gso-tcpv4")                                   \
+    X(gso_tcpv6, "feature-gso-tcpv6")                                   \
+    X(ipv6_csum_offload, "feature-ipv6-csum-offload")                   \
+    X(no_csum_offload, "feature-no-csum-offload")                       \
+    X(rx_notify, "feature-rx-notify")
+
 typedef struct NetifFeatures {
-    bool sg;                    /* feature-sg */
-    bool gso_tcpv4;             /* feature-gso-tcpv4 */
-    bool gso_tcpv6;             /* feature-gso-tcpv6 */
-    bool ipv6_csum_offload;     /* feature-ipv6-csum-offload */
-    bool no_csum_offload;       /* feature-no-csum-offload */
-    bool rx_notify;             /* feature-rx-notify */
+#define NETIF_FEATURE_FIELD(field, key) bool field;
+    NETIF_FEATURES(NETIF_FEATURE_FIELD)
+#undef NETIF_FEATURE_FIELD
 } NetifFeatures;
 
 typedef struct NetifConfig {
@@ -102,12 +110,16 @@ typedef struct NetifConfig {
     NetifGrantMode grant_mode;
     unsigned int vnet_hdr_len;  /* 10 or 12 */
     unsigned int max_batch;     /* packets per batch, 0 for the default */
+    /* How long a frame may wait for RX buffers, 0 for the default. */
+    int64_t rx_stall_us;
     const NetifQueueOps *ops;
     void *opaque;
 } NetifConfig;
 
 #define NETIF_DEFAULT_BATCH     64
 #define NETIF_MAX_BATCH         NETIF_TX_RING_SIZE
+/* Linux netback's rx_stall_timeout_msecs and drain timeout. */
+#define NETIF_DEFAULT_RX_STALL_US   (10 * G_USEC_PER_SEC)
 
 /*
  * Create a queue over freshly connected rings (the frontend has run
@@ -125,57 +137,59 @@ void netif_queue_free(NetifQueue *q);
 /* Account an event channel notification (for the PPI/SPI figures). */
 void netif_queue_count_event(NetifQueue *q, bool rx);
 
-/* True once a fatal frontend error stopped the queue. */
-bool netif_queue_disabled(const NetifQueue *q);
-
 /* Relaxed snapshot of the counters; safe from any thread. */
 void netif_queue_get_stats(const NetifQueue *q, NetifStats *out);
 
 /*
- * Guest TX: consume up to @budget packets, in batches of max_batch, with
- * one grant map + unmap (or one copy) call and one response push per batch.
- *
- * Returns true when more work remains (the budget ran out): the caller
- * should call again soon, e.g. from a bottom half, rather than wait for an
- * event.  Returns false when the ring is empty and the frontend's next
- * request will raise an event, when the tap is full (netif_tx_blocked()), or
- * when the queue is disabled.
+ * What a poll leaves the glue to wait for before the next one.  Each
+ * direction's poll returns its own part: TX never sets the TAP_READ or
+ * DEADLINE bits, RX never sets TAP_WRITE.
  */
-bool netif_tx_poll(NetifQueue *q, unsigned int budget);
+typedef enum NetifWait {
+    /* Nothing but the frontend's next event (req_event is armed). */
+    NETIF_WAIT_EVENT = 0,
+    /* The budget ran out with work left: poll again soon, e.g. from a
+     * bottom half, rather than wait for an event. */
+    NETIF_WAIT_MORE = 1 << 0,
+    /* RX: poll when the tap is readable (the guest has buffers). */
+    NETIF_WAIT_TAP_READ = 1 << 1,
+    /* TX: the tap refused a write; poll when it is writable.  The rest of
+     * the batch is pending, its requests unanswered. */
+    NETIF_WAIT_TAP_WRITE = 1 << 2,
+    /* RX: a frame waits for RX buffers; poll at netif_rx_deadline() at the
+     * latest, when the engine drops what waited too long (XSA-392). */
+    NETIF_WAIT_DEADLINE = 1 << 3,
+    /* A fatal frontend error stopped the queue: never poll it again. */
+    NETIF_WAIT_DISABLED = 1 << 4,
+} NetifWait;
 
 /*
- * True when the tap refused a write with EAGAIN: the rest of the batch is
- * pending (its grants still mapped or its data copied, its requests not yet
- * answered).  Poll the tap fd for writing and call netif_tx_poll() when it
- * becomes writable; until then the TX ring is not consumed.
+ * Guest TX: consume up to @budget packets, in batches of max_batch, with
+ * one grant map + unmap (or one copy) call and one response push per batch.
+ * A tap that is full keeps the batch pending (TAP_WRITE): the TX ring is
+ * not consumed until it is written.
  */
-bool netif_tx_blocked(const NetifQueue *q);
+NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget);
 
 /*
  * Guest RX: read up to @budget packets from the tap and deliver them into
  * the guest's RX buffers, with one grant copy call and one response push
- * per batch.  Same return value as netif_tx_poll(): false when the tap is
- * empty, when the guest lacks buffers (see netif_rx_wants_tap()) or when
- * disabled.
+ * per batch.  When the guest lacks buffers for the next frame, the tap is
+ * not read (no TAP_READ), the frontend is asked for an event once enough
+ * are posted, and the frame is dropped after rx_stall_us (DEADLINE).
  */
-bool netif_rx_poll(NetifQueue *q, unsigned int budget);
+NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget);
 
 /*
- * False when a packet read from the tap is waiting for the guest to post
- * enough RX requests.  Stop polling the tap fd for reading then; the engine
- * has asked the frontend for an event once enough are posted, on which the
- * glue calls netif_rx_poll() again.
+ * When netif_rx_poll() must run again at the latest, in
+ * g_get_monotonic_time() microseconds; 0 when no frame is waiting.
  */
-bool netif_rx_wants_tap(const NetifQueue *q);
+int64_t netif_rx_deadline(const NetifQueue *q);
 
 /*
- * When the waiting packet started waiting, in g_get_monotonic_time()
- * microseconds, or 0 when none is waiting.  The glue drops it after a bound
- * (Linux netback uses 10 s) with netif_rx_drop_stalled().
+ * A cheap look at the shared rings for adaptive polling: true when a poll
+ * would find TX requests, or RX buffers for the frame that waits for them.
  */
-int64_t netif_rx_stalled_since(const NetifQueue *q);
-
-/* Drop the waiting packet (cause rx_stall).  False if none was waiting. */
-bool netif_rx_drop_stalled(NetifQueue *q);
+bool netif_queue_has_work(const NetifQueue *q);
 
 #endif /* NETIF_H */

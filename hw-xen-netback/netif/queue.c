@@ -61,6 +61,10 @@ static bool netif_config_check(const NetifConfig *cfg, GError **errp)
                     NETIF_VNET_HDR_MRG_LEN);
         return false;
     }
+    if (cfg->rx_stall_us < 0) {
+        g_set_error(errp, NETIF_ERROR, 0, "negative RX stall bound");
+        return false;
+    }
     if (cfg->max_batch > NETIF_MAX_BATCH) {
         g_set_error(errp, NETIF_ERROR, 0, "batch of %u packets, above %u",
                     cfg->max_batch, (unsigned int)NETIF_MAX_BATCH);
@@ -94,6 +98,9 @@ NetifQueue *netif_queue_new(const NetifConfig *cfg, GError **errp)
     if (!q->cfg.max_batch) {
         q->cfg.max_batch = NETIF_DEFAULT_BATCH;
     }
+    if (!q->cfg.rx_stall_us) {
+        q->cfg.rx_stall_us = NETIF_DEFAULT_RX_STALL_US;
+    }
     q->ops = cfg->ops;
     q->opaque = cfg->opaque;
 
@@ -126,9 +133,13 @@ void netif_queue_count_event(NetifQueue *q, bool rx)
     }
 }
 
-bool netif_queue_disabled(const NetifQueue *q)
+bool netif_queue_has_work(const NetifQueue *q)
 {
-    return q->disabled;
+    if (q->disabled) {
+        return false;
+    }
+    /* Hints only: the polls validate what they read. */
+    return netif_tx_has_work(q) || netif_rx_has_work(q);
 }
 
 void netif_queue_get_stats(const NetifQueue *q, NetifStats *out)

@@ -9,8 +9,8 @@
  * segments of a batch go out in one grant copy call; then one push.
  *
  * A frame that does not fit the posted requests waits in the buffer; the
- * tap is not read meanwhile (netif_rx_wants_tap()), so a guest that posts
- * nothing costs one frame of memory, and the glue drops it after a while.
+ * tap is not read meanwhile, so a guest that posts nothing costs one frame
+ * of memory, and the frame is dropped once it waited rx_stall_us.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -42,14 +42,12 @@ void netif_rx_cleanup(NetifQueue *q)
     g_free(q->rx_pkts);
 }
 
-bool netif_rx_wants_tap(const NetifQueue *q)
+int64_t netif_rx_deadline(const NetifQueue *q)
 {
-    return !q->disabled && !q->rx_have_pending;
-}
-
-int64_t netif_rx_stalled_since(const NetifQueue *q)
-{
-    return q->rx_have_pending ? q->rx_stalled_since : 0;
+    if (!q->rx_have_pending || !q->rx_stalled_since) {
+        return 0;
+    }
+    return q->rx_stalled_since + q->cfg.rx_stall_us;
 }
 
 static void rx_drop(NetifQueue *q, NetifCause cause)
@@ -61,6 +59,13 @@ static void rx_drop(NetifQueue *q, NetifCause cause)
 static unsigned int rx_slots_needed(const NetifRxPending *p)
 {
     return p->nr_data + (p->gso.type ? 1 : 0);
+}
+
+bool netif_rx_has_work(const NetifQueue *q)
+{
+    return q->rx_have_pending &&
+           q->rx.sring->req_prod - q->rx.req_cons >=
+           rx_slots_needed(&q->rx_pending);
 }
 
 /*
@@ -279,15 +284,30 @@ static int rx_slots_available(NetifQueue *q, unsigned int needed)
     return 0;
 }
 
-bool netif_rx_poll(NetifQueue *q, unsigned int budget)
+/* The guest posted no buffers for the waiting frame in time: drop it. */
+static void rx_drop_stalled(NetifQueue *q)
+{
+    q->rx_have_pending = false;
+    q->rx_stalled_since = 0;
+    q->rx_fill = 0;
+    rx_drop(q, NETIF_CAUSE_RX_STALL);
+}
+
+NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
 {
     unsigned int done = 0;
-    bool more = false;
+    NetifWait wait = NETIF_WAIT_EVENT;
+    int64_t deadline;
 
     if (q->disabled) {
-        return false;
+        return NETIF_WAIT_DISABLED;
     }
     NETIF_STAT_ADD(q, rx.polls, 1);
+
+    deadline = netif_rx_deadline(q);
+    if (deadline && g_get_monotonic_time() >= deadline) {
+        rx_drop_stalled(q);
+    }
 
     for (;;) {
         unsigned int needed;
@@ -295,7 +315,7 @@ bool netif_rx_poll(NetifQueue *q, unsigned int budget)
 
         if (!q->rx_have_pending) {
             if (done >= budget) {
-                more = true;
+                wait |= NETIF_WAIT_MORE;
                 break;
             }
             if (q->rx_nr_pkts == q->cfg.max_batch ||
@@ -319,7 +339,7 @@ bool netif_rx_poll(NetifQueue *q, unsigned int budget)
         }
         ret = rx_slots_available(q, needed);
         if (ret < 0) {
-            return false;
+            return NETIF_WAIT_DISABLED;
         }
         if (ret == 0) {
             if (!q->rx_stalled_since) {
@@ -331,17 +351,7 @@ bool netif_rx_poll(NetifQueue *q, unsigned int budget)
     }
 
     rx_flush(q);
-    return more;
-}
-
-bool netif_rx_drop_stalled(NetifQueue *q)
-{
-    if (!q->rx_have_pending) {
-        return false;
-    }
-    q->rx_have_pending = false;
-    q->rx_stalled_since = 0;
-    q->rx_fill = 0;
-    rx_drop(q, NETIF_CAUSE_RX_STALL);
-    return true;
+    /* While a frame waits for buffers, the tap is not read. */
+    return wait | (q->rx_have_pending ? NETIF_WAIT_DEADLINE
+                                      : NETIF_WAIT_TAP_READ);
 }

@@ -1,5 +1,7 @@
 /*
- * qnetback netif engine: per-queue counters.
+ * qnetback netif engine: per-queue counters and drop causes, each defined
+ * once here as an X-macro list that drives the struct, the names and the
+ * QMP reply.
  *
  * "tx" is what the guest transmitted (guest -> tap), "rx" what it received
  * (tap -> guest).  Every counter is written only by the queue's own thread,
@@ -16,66 +18,97 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct NetifDirStats {
-    uint64_t events;            /* event channel notifications taken */
-    uint64_t polls;             /* poll handler runs */
-    uint64_t packets;           /* packets delivered (tap or guest) */
-    uint64_t slots;             /* ring requests consumed */
-    uint64_t bytes;             /* payload bytes delivered */
-    uint64_t batches;           /* response pushes */
-    uint64_t notifications;     /* event channel kicks sent */
-    uint64_t map_ops;           /* grants mapped */
-    uint64_t map_calls;
-    uint64_t unmap_ops;         /* grants unmapped */
-    uint64_t unmap_calls;
-    uint64_t copy_segs;         /* grant copy segments */
-    uint64_t copy_calls;
-    uint64_t static_hits;       /* reserved for static grants */
-    uint64_t static_misses;
-    uint64_t drops;             /* sum of this direction's drop causes */
-    uint64_t errors;            /* sum of this direction's error causes */
-} NetifDirStats;
-
 /*
- * Why a packet was dropped or a queue stopped.  Keep in step with the table
- * in stats.c.
+ * The counters of one direction: X(name).  Adding one here adds it to
+ * NetifDirStats, to netif_stat_fields[] ("tx_" and "rx_" names) and to the
+ * QMP reply, whose XenNetbackDirStats must list a member of the same name.
  */
-typedef enum NetifCause {
-    /* guest TX, packet answered with NETIF_RSP_ERROR */
-    NETIF_CAUSE_TX_RUNT,            /* shorter than an Ethernet header */
-    NETIF_CAUSE_TX_TOO_MANY_SLOTS,  /* above the legacy 18 fragments */
-    NETIF_CAUSE_TX_SIZE_MISMATCH,   /* fragments larger than the packet */
-    NETIF_CAUSE_TX_GRANT,           /* grant map or copy failed */
-    NETIF_CAUSE_TX_CSUM,            /* csum_blank on headers we can't parse */
-    NETIF_CAUSE_TX_GSO,             /* GSO type not offered or not matching */
-    /* guest TX, packet answered with NETIF_RSP_DROPPED */
-    NETIF_CAUSE_TX_TAP,             /* tap write failed */
-    /* guest TX, fatal: the queue is disabled */
-    NETIF_CAUSE_TX_FATAL_RING,      /* req_prod ran past the ring */
-    NETIF_CAUSE_TX_FATAL_MISSING,   /* packet runs past the produced slots */
-    NETIF_CAUSE_TX_FATAL_SLOTS,     /* malicious number of slots */
-    NETIF_CAUSE_TX_FATAL_PAGE,      /* offset + size crosses the page */
-    NETIF_CAUSE_TX_FATAL_EXTRA,     /* invalid extra-info type */
-    NETIF_CAUSE_TX_FATAL_GSO,       /* GSO size 0 or unknown GSO type */
-    /* guest RX, packet dropped */
-    NETIF_CAUSE_RX_RUNT,            /* tap gave less than a header */
-    NETIF_CAUSE_RX_TOO_BIG,         /* more slots than the frontend takes */
-    NETIF_CAUSE_RX_GSO,             /* GSO the frontend did not negotiate */
-    NETIF_CAUSE_RX_HDR,             /* inconsistent vnet header */
-    NETIF_CAUSE_RX_STALL,           /* no RX buffers posted in time */
-    NETIF_CAUSE_RX_TAP,             /* tap read failed */
-    /* guest RX, answered with NETIF_RSP_ERROR */
-    NETIF_CAUSE_RX_GRANT,           /* grant copy failed */
-    /* guest RX, fatal */
-    NETIF_CAUSE_RX_FATAL_RING,      /* req_prod ran past the ring */
-    NETIF_CAUSE__MAX
-} NetifCause;
+#define NETIF_DIR_COUNTERS(X)                                           \
+    X(events)           /* event channel notifications taken */        \
+    X(polls)            /* poll handler runs */                         \
+    X(packets)          /* packets delivered (tap or guest) */          \
+    X(slots)            /* ring requests consumed */                    \
+    X(bytes)            /* payload bytes delivered */                   \
+    X(batches)          /* response pushes */                           \
+    X(notifications)    /* event channel kicks sent */                  \
+    X(map_ops)          /* grants mapped */                             \
+    X(map_calls)        /* map calls that carried them */               \
+    X(unmap_ops)        /* grants unmapped */                           \
+    X(unmap_calls)                                                      \
+    X(copy_segs)        /* grant copy segments */                       \
+    X(copy_calls)                                                       \
+    X(drops)            /* sum of this direction's drop causes */       \
+    X(errors)           /* sum of this direction's error causes */
+
+typedef struct NetifDirStats {
+#define NETIF_DIR_FIELD(name) uint64_t name;
+    NETIF_DIR_COUNTERS(NETIF_DIR_FIELD)
+#undef NETIF_DIR_FIELD
+} NetifDirStats;
 
 typedef enum NetifCauseKind {
     NETIF_CAUSE_KIND_DROP,          /* the backend could not deliver */
     NETIF_CAUSE_KIND_ERROR,         /* the guest sent something invalid */
     NETIF_CAUSE_KIND_FATAL,         /* and the queue was stopped for it */
 } NetifCauseKind;
+
+/*
+ * Why a packet was dropped or a queue stopped: X(NAME, name, KIND).  Guest
+ * TX causes come first (netif_cause_is_rx() relies on it).  TX errors are
+ * answered with NETIF_RSP_ERROR, TX drops with NETIF_RSP_DROPPED, RX errors
+ * with NETIF_RSP_ERROR; a fatal cause disables the queue.
+ */
+#define NETIF_CAUSES(X)                                                 \
+    /* shorter than an Ethernet header */                               \
+    X(TX_RUNT, tx_runt, ERROR)                                          \
+    /* above the legacy 18 fragments */                                 \
+    X(TX_TOO_MANY_SLOTS, tx_too_many_slots, ERROR)                      \
+    /* fragments larger than the packet */                              \
+    X(TX_SIZE_MISMATCH, tx_size_mismatch, ERROR)                        \
+    /* grant map or copy failed */                                      \
+    X(TX_GRANT, tx_grant, ERROR)                                        \
+    /* csum_blank on headers we can't parse */                          \
+    X(TX_CSUM, tx_csum, ERROR)                                          \
+    /* GSO type not offered or not matching the headers */              \
+    X(TX_GSO, tx_gso, ERROR)                                            \
+    /* tap write failed */                                              \
+    X(TX_TAP, tx_tap, DROP)                                             \
+    /* req_prod ran past the ring */                                    \
+    X(TX_FATAL_RING, tx_fatal_ring, FATAL)                              \
+    /* packet runs past the produced slots */                           \
+    X(TX_FATAL_MISSING, tx_fatal_missing, FATAL)                        \
+    /* malicious number of slots */                                     \
+    X(TX_FATAL_SLOTS, tx_fatal_slots, FATAL)                            \
+    /* offset + size crosses the page */                                \
+    X(TX_FATAL_PAGE, tx_fatal_page, FATAL)                              \
+    /* invalid extra-info type */                                       \
+    X(TX_FATAL_EXTRA, tx_fatal_extra, FATAL)                            \
+    /* GSO size 0 or unknown GSO type */                                \
+    X(TX_FATAL_GSO, tx_fatal_gso, FATAL)                                \
+    /* tap gave less than a header */                                   \
+    X(RX_RUNT, rx_runt, DROP)                                           \
+    /* more slots than the frontend takes */                            \
+    X(RX_TOO_BIG, rx_too_big, DROP)                                     \
+    /* GSO the frontend did not negotiate */                            \
+    X(RX_GSO, rx_gso, DROP)                                             \
+    /* inconsistent vnet header */                                      \
+    X(RX_HDR, rx_hdr, DROP)                                             \
+    /* no RX buffers posted in time */                                  \
+    X(RX_STALL, rx_stall, DROP)                                         \
+    /* tap read failed */                                               \
+    X(RX_TAP, rx_tap, DROP)                                             \
+    /* grant copy failed */                                             \
+    X(RX_GRANT, rx_grant, ERROR)                                        \
+    /* req_prod ran past the ring */                                    \
+    X(RX_FATAL_RING, rx_fatal_ring, FATAL)
+
+typedef enum NetifCause {
+    NETIF_CAUSE_NONE = -1,          /* nothing wrong (yet) */
+#define NETIF_CAUSE_ENUM(NAME, name, kind) NETIF_CAUSE_##NAME,
+    NETIF_CAUSES(NETIF_CAUSE_ENUM)
+#undef NETIF_CAUSE_ENUM
+    NETIF_CAUSE__MAX
+} NetifCause;
 
 typedef struct NetifStats {
     NetifDirStats tx;

@@ -61,9 +61,9 @@ void netif_tx_cleanup(NetifQueue *q)
     g_free(q->tx_buf);
 }
 
-bool netif_tx_blocked(const NetifQueue *q)
+bool netif_tx_has_work(const NetifQueue *q)
 {
-    return q->tx_blocked;
+    return !q->tx_blocked && q->tx.sring->req_prod != q->tx.req_cons;
 }
 
 static void tx_drop(NetifQueue *q, NetifTxPacket *pkt, NetifCause cause,
@@ -72,6 +72,124 @@ static void tx_drop(NetifQueue *q, NetifTxPacket *pkt, NetifCause cause,
     pkt->send = false;
     pkt->status = status;
     netif_count_cause(q, cause);
+}
+
+/*
+ * Read the extra-info slots that follow a first slot with
+ * NETTXF_extra_info, up to @end.  A type we don't know, a chain that runs
+ * past what was produced and a GSO we never offered are what only a
+ * malicious frontend sends: fatal, as in Linux's xenvif_get_extras().
+ */
+static bool tx_get_extras(NetifQueue *q, NetifTxPacket *pkt, RING_IDX *cons,
+                          RING_IDX end, bool *mcast)
+{
+    struct netif_extra_info extra;
+    netif_tx_request_t txp;
+
+    do {
+        if (*cons == end) {
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_MISSING,
+                        "TX: missing extra info at %u", *cons);
+            return false;
+        }
+        RING_COPY_REQUEST(&q->tx, *cons, &txp);
+        memcpy(&extra, &txp, sizeof(extra));
+        (*cons)++;
+        pkt->nr_extras++;
+
+        switch (extra.type) {
+        case XEN_NETIF_EXTRA_TYPE_GSO:
+            pkt->gso = extra;
+            pkt->has_gso = true;
+            break;
+        case XEN_NETIF_EXTRA_TYPE_MCAST_ADD:
+        case XEN_NETIF_EXTRA_TYPE_MCAST_DEL:
+            /* The tap takes every frame: nothing to filter. */
+            *mcast = true;
+            break;
+        case XEN_NETIF_EXTRA_TYPE_HASH:
+            break;
+        default:
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_EXTRA,
+                        "TX: invalid extra type %u", extra.type);
+            return false;
+        }
+    } while (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE);
+
+    if (!pkt->has_gso) {
+        return true;
+    }
+    if (!pkt->gso.u.gso.size) {
+        netif_fatal(q, NETIF_CAUSE_TX_FATAL_GSO,
+                    "TX: GSO size must not be zero");
+        return false;
+    }
+    if (pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 &&
+        pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV6) {
+        netif_fatal(q, NETIF_CAUSE_TX_FATAL_GSO,
+                    "TX: bad GSO type %u", pkt->gso.u.gso.type);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Read the data slots after the first, into @slots[1..], as Linux's
+ * xenvif_count_requests() walks them: what only a malicious frontend does
+ * (too many slots, a slot past the produced ones or across its page) is
+ * fatal; a chain a buggy one sends (above the legacy limit, sizes that do
+ * not add up) sets @drop and is read on, so the ring stays in step.
+ * @size_left is what the first slot's size leaves for the first slot
+ * itself.  Returns the number of slots read, or -1 when fatal.
+ */
+static int tx_get_frags(NetifQueue *q, NetifTxSlot *slots, RING_IDX *cons,
+                        RING_IDX end, RING_IDX avail, uint16_t *size_left,
+                        NetifCause *drop)
+{
+    netif_tx_request_t txp;
+    unsigned int nr_frags = 0;
+
+    do {
+        if (*cons == end) {
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_MISSING,
+                        "TX: packet needs more than the %u slots produced",
+                        avail);
+            return -1;
+        }
+        if (nr_frags >= NETIF_TX_FATAL_FRAGS) {
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_SLOTS,
+                        "TX: malicious frontend using more than %u slots",
+                        NETIF_TX_FATAL_FRAGS + 1);
+            return -1;
+        }
+        if (*drop == NETIF_CAUSE_NONE && nr_frags >= NETIF_TX_LEGACY_FRAGS) {
+            *drop = NETIF_CAUSE_TX_TOO_MANY_SLOTS;
+        }
+
+        RING_COPY_REQUEST(&q->tx, *cons, &txp);
+        (*cons)++;
+
+        /* Frames of 64 KiB or more overflow the first size: drop them. */
+        if (*drop == NETIF_CAUSE_NONE) {
+            if (txp.size > *size_left) {
+                *drop = NETIF_CAUSE_TX_SIZE_MISMATCH;
+            } else {
+                *size_left -= txp.size;
+            }
+        }
+        if (txp.offset + txp.size > NETIF_PAGE_SIZE) {
+            netif_fatal(q, NETIF_CAUSE_TX_FATAL_PAGE,
+                        "TX: slot crosses the page: offset %u size %u",
+                        txp.offset, txp.size);
+            return -1;
+        }
+        nr_frags++;
+        slots[nr_frags] = (NetifTxSlot) {
+            .gref = txp.gref, .offset = txp.offset, .size = txp.size,
+            .id = txp.id,
+        };
+    } while (txp.flags & NETTXF_more_data);
+    return nr_frags;
 }
 
 /*
@@ -84,10 +202,10 @@ static bool tx_get_packet(NetifQueue *q, NetifTxPacket *pkt, RING_IDX avail)
 {
     RING_IDX cons = q->tx.req_cons, end = cons + avail;
     NetifTxSlot *slots = &q->tx_slots[q->tx_nr_slots];
-    NetifCause drop = NETIF_CAUSE__MAX;
-    netif_tx_request_t first, txp;
-    bool mcast = false, more;
-    unsigned int nr_frags = 0;
+    NetifCause drop = NETIF_CAUSE_NONE;
+    netif_tx_request_t first;
+    bool mcast = false;
+    int nr_frags = 0;
     uint16_t size_left;
 
     RING_COPY_REQUEST(&q->tx, cons, &first);
@@ -98,52 +216,9 @@ static bool tx_get_packet(NetifQueue *q, NetifTxPacket *pkt, RING_IDX avail)
     pkt->flags = first.flags;
     pkt->len = first.size;
 
-    if (first.flags & NETTXF_extra_info) {
-        struct netif_extra_info extra;
-
-        do {
-            if (cons == end) {
-                netif_fatal(q, NETIF_CAUSE_TX_FATAL_MISSING,
-                            "TX: missing extra info at %u", cons);
-                return false;
-            }
-            RING_COPY_REQUEST(&q->tx, cons, &txp);
-            memcpy(&extra, &txp, sizeof(extra));
-            cons++;
-            pkt->nr_extras++;
-
-            switch (extra.type) {
-            case XEN_NETIF_EXTRA_TYPE_GSO:
-                pkt->gso = extra;
-                pkt->has_gso = true;
-                break;
-            case XEN_NETIF_EXTRA_TYPE_MCAST_ADD:
-            case XEN_NETIF_EXTRA_TYPE_MCAST_DEL:
-                /* The tap takes every frame: nothing to filter. */
-                mcast = true;
-                break;
-            case XEN_NETIF_EXTRA_TYPE_HASH:
-                break;
-            default:
-                netif_fatal(q, NETIF_CAUSE_TX_FATAL_EXTRA,
-                            "TX: invalid extra type %u", extra.type);
-                return false;
-            }
-        } while (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE);
-
-        if (pkt->has_gso) {
-            if (!pkt->gso.u.gso.size) {
-                netif_fatal(q, NETIF_CAUSE_TX_FATAL_GSO,
-                            "TX: GSO size must not be zero");
-                return false;
-            }
-            if (pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 &&
-                pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV6) {
-                netif_fatal(q, NETIF_CAUSE_TX_FATAL_GSO,
-                            "TX: bad GSO type %u", pkt->gso.u.gso.type);
-                return false;
-            }
-        }
+    if ((first.flags & NETTXF_extra_info) &&
+        !tx_get_extras(q, pkt, &cons, end, &mcast)) {
+        return false;
     }
 
     /*
@@ -151,54 +226,19 @@ static bool tx_get_packet(NetifQueue *q, NetifTxPacket *pkt, RING_IDX avail)
      * other slots leave of it.
      */
     size_left = first.size;
-    more = first.flags & NETTXF_more_data;
-    while (more) {
-        if (cons == end) {
-            netif_fatal(q, NETIF_CAUSE_TX_FATAL_MISSING,
-                        "TX: packet needs more than the %u slots produced",
-                        avail);
+    if (first.flags & NETTXF_more_data) {
+        nr_frags = tx_get_frags(q, slots, &cons, end, avail, &size_left,
+                                &drop);
+        if (nr_frags < 0) {
             return false;
         }
-        if (nr_frags >= NETIF_TX_FATAL_FRAGS) {
-            netif_fatal(q, NETIF_CAUSE_TX_FATAL_SLOTS,
-                        "TX: malicious frontend using more than %u slots",
-                        NETIF_TX_FATAL_FRAGS + 1);
-            return false;
-        }
-        if (drop == NETIF_CAUSE__MAX && nr_frags >= NETIF_TX_LEGACY_FRAGS) {
-            drop = NETIF_CAUSE_TX_TOO_MANY_SLOTS;
-        }
-
-        RING_COPY_REQUEST(&q->tx, cons, &txp);
-        cons++;
-
-        /* Frames of 64 KiB or more overflow the first size: drop them. */
-        if (drop == NETIF_CAUSE__MAX) {
-            if (txp.size > size_left) {
-                drop = NETIF_CAUSE_TX_SIZE_MISMATCH;
-            } else {
-                size_left -= txp.size;
-            }
-        }
-        if (txp.offset + txp.size > NETIF_PAGE_SIZE) {
-            netif_fatal(q, NETIF_CAUSE_TX_FATAL_PAGE,
-                        "TX: slot crosses the page: offset %u size %u",
-                        txp.offset, txp.size);
-            return false;
-        }
-        nr_frags++;
-        slots[nr_frags] = (NetifTxSlot) {
-            .gref = txp.gref, .offset = txp.offset, .size = txp.size,
-            .id = txp.id,
-        };
-        more = txp.flags & NETTXF_more_data;
     }
 
     slots[0] = (NetifTxSlot) {
         .gref = first.gref, .offset = first.offset, .id = first.id,
-        .size = drop == NETIF_CAUSE__MAX ? size_left : 0,
+        .size = drop == NETIF_CAUSE_NONE ? size_left : 0,
     };
-    if (drop == NETIF_CAUSE__MAX &&
+    if (drop == NETIF_CAUSE_NONE &&
         first.offset + size_left > NETIF_PAGE_SIZE) {
         netif_fatal(q, NETIF_CAUSE_TX_FATAL_PAGE,
                     "TX: first slot crosses the page: offset %u size %u",
@@ -211,7 +251,7 @@ static bool tx_get_packet(NetifQueue *q, NetifTxPacket *pkt, RING_IDX avail)
     q->tx.req_cons = cons;
     NETIF_STAT_ADD(q, tx.slots, pkt->nr_slots + pkt->nr_extras);
 
-    if (drop != NETIF_CAUSE__MAX) {
+    if (drop != NETIF_CAUSE_NONE) {
         tx_drop(q, pkt, drop, NETIF_RSP_ERROR);
     } else if (mcast) {
         /* A multicast request rides on a dummy packet; answer it only. */
@@ -538,19 +578,19 @@ static void tx_complete(NetifQueue *q)
     }
 }
 
-bool netif_tx_poll(NetifQueue *q, unsigned int budget)
+NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
 {
     unsigned int done = 0;
     int more;
 
     if (q->disabled) {
-        return false;
+        return NETIF_WAIT_DISABLED;
     }
     NETIF_STAT_ADD(q, tx.polls, 1);
 
     if (q->tx_blocked) {
         if (!tx_write(q)) {
-            return false;
+            return NETIF_WAIT_TAP_WRITE;
         }
         tx_complete(q);
     }
@@ -559,24 +599,24 @@ bool netif_tx_poll(NetifQueue *q, unsigned int budget)
         int n;
 
         if (done >= budget) {
-            return true;
+            return NETIF_WAIT_MORE;
         }
         n = tx_build(q, MIN(q->cfg.max_batch, budget - done));
         if (n < 0) {
-            return false;
+            return NETIF_WAIT_DISABLED;
         }
         if (n == 0) {
             /* Re-arm req_event, then look once more: no kick is lost. */
             RING_FINAL_CHECK_FOR_REQUESTS(&q->tx, more);
             if (!more) {
-                return false;
+                return NETIF_WAIT_EVENT;
             }
             continue;
         }
         done += n;
         tx_resolve(q);
         if (!tx_write(q)) {
-            return false;
+            return NETIF_WAIT_TAP_WRITE;
         }
         tx_complete(q);
     }

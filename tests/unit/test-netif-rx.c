@@ -73,8 +73,7 @@ static void test_small(void)
     fake_start(&f);
     fake_rx_post(&f, 4);
     fake_tap_queue(&f, &vh, frame, len);
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
-    g_assert(netif_rx_wants_tap(f.q));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
     g_assert(rx_take(&f, &p));
     g_assert_cmpmem(p.data, p.len, frame, len);
     g_assert_cmpuint(p.flags, ==, 0);
@@ -108,12 +107,10 @@ static void test_gso_64k(void)
     /* one short: the packet waits */
     fake_rx_post(&f, 17);
     fake_tap_queue(&f, &vh, frame, len);
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
-    g_assert_false(netif_rx_wants_tap(f.q));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
     g_assert_cmpuint(f.rx_sring->rsp_prod, ==, 0);
     fake_rx_post(&f, 1);
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
-    g_assert(netif_rx_wants_tap(f.q));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
     g_assert_cmpuint(f.rx_sring->rsp_prod, ==, 18);
     g_assert_cmpuint(f.copy_calls, ==, 1);
     g_assert_cmpuint(f.copy_segs, ==, 17);
@@ -225,44 +222,54 @@ static void test_back_pressure(void)
     uint8_t frame[100];
     size_t len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
                                   false, 20, false);
+    int64_t deadline;
     NetifStats st;
     Fake f;
 
     fake_init(&f, NETIF_GRANT_MAP);
+    /* Long enough for the checks before the deadline, even under ASan. */
+    f.cfg.rx_stall_us = 300 * 1000;
     fake_start(&f);
     fake_tap_queue(&f, &vh, frame, len);
     fake_tap_queue(&f, &vh, frame, len);
     fake_tap_queue(&f, &vh, frame, len);
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
-    g_assert_false(netif_rx_wants_tap(f.q));
-    g_assert_cmpint(netif_rx_stalled_since(f.q), >, 0);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
+    deadline = netif_rx_deadline(f.q);
+    g_assert_cmpint(deadline, >, g_get_monotonic_time());
     /* only one frame was taken from the tap */
     g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 2);
     /* and the frontend is asked to kick once a slot is posted */
     g_assert_cmpuint(f.rx_sring->req_event, ==, 1);
 
     /* polling again changes nothing */
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
     g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 2);
+    g_assert_cmpint(netif_rx_deadline(f.q), ==, deadline);
+    g_assert_false(netif_queue_has_work(f.q));
 
     fake_rx_post(&f, 1);
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
+    g_assert_true(netif_queue_has_work(f.q));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
     g_assert(rx_take(&f, &p));
     g_assert_cmpmem(p.data, p.len, frame, len);
-    g_assert_false(netif_rx_wants_tap(f.q));
     g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 1);
 
-    /* the glue's drain timer drops the waiting frame */
-    g_assert(netif_rx_drop_stalled(f.q));
-    g_assert_false(netif_rx_drop_stalled(f.q));
-    g_assert(netif_rx_wants_tap(f.q));
-    g_assert_cmpint(netif_rx_stalled_since(f.q), ==, 0);
+    /* at its deadline, the waiting frame is dropped; the next one waits */
+    deadline = netif_rx_deadline(f.q);
+    g_assert_cmpint(deadline, >, 0);
+    while (g_get_monotonic_time() < deadline) {
+        g_usleep(deadline - g_get_monotonic_time());
+    }
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
+    g_assert_cmpint(netif_rx_deadline(f.q), >, deadline);
+    g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 0);
     netif_queue_get_stats(f.q, &st);
     g_assert_cmpuint(st.cause[NETIF_CAUSE_RX_STALL], ==, 1);
     g_assert_cmpuint(st.rx.drops, ==, 1);
 
     fake_rx_post(&f, 1);
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_cmpint(netif_rx_deadline(f.q), ==, 0);
     g_assert(rx_take(&f, &p));
     g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 0);
     fake_cleanup(&f);
@@ -287,7 +294,7 @@ static void test_batching(void)
 
         fake_tap_queue(&f, &vh, frame, len);
     }
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
     g_assert_cmpuint(f.copy_calls, ==, 1);
     g_assert_cmpuint(f.notify_rx, ==, 1);
     netif_queue_get_stats(f.q, &st);
@@ -500,13 +507,12 @@ static void test_bogus_req_prod(void)
     fake_start(&f);
     f.rx_sring->req_prod = NETIF_RX_RING_SIZE + 5;
     fake_tap_queue(&f, &vh, frame, sizeof(frame));
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DISABLED);
     g_assert_cmpuint(f.fatal_count, ==, 1);
-    g_assert(netif_queue_disabled(f.q));
-    g_assert_false(netif_rx_wants_tap(f.q));
     fake_protect_rings(&f, true);
-    g_assert_false(netif_rx_poll(f.q, BUDGET));
-    g_assert_false(netif_tx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DISABLED);
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_DISABLED);
+    g_assert_false(netif_queue_has_work(f.q));
     fake_protect_rings(&f, false);
     fake_cleanup(&f);
 }
@@ -524,9 +530,10 @@ static void test_budget(void)
     for (i = 0; i < 30; i++) {
         fake_tap_queue(&f, &vh, frame, sizeof(frame));
     }
-    g_assert_true(netif_rx_poll(f.q, 16));
+    g_assert_cmpint(netif_rx_poll(f.q, 16), ==,
+                    NETIF_WAIT_MORE | NETIF_WAIT_TAP_READ);
     g_assert_cmpuint(f.rx_sring->rsp_prod, ==, 16);
-    g_assert_false(netif_rx_poll(f.q, 16));
+    g_assert_cmpint(netif_rx_poll(f.q, 16), ==, NETIF_WAIT_TAP_READ);
     g_assert_cmpuint(f.rx_sring->rsp_prod, ==, 30);
     fake_cleanup(&f);
 }

@@ -73,7 +73,7 @@ static void test_single_slot(void)
         len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
                                false, 30, false);
         fake_tx_send(&f, frame, len, NETIF_PAGE_SIZE, 0, NULL, 0);
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
 
         g_assert_cmpuint(f.written->len, ==, 1);
         assert_frame(&f, 0, frame, len);
@@ -114,7 +114,7 @@ static void test_multi_slot(void)
             fake_init(&f, modes[m]);
             fake_start(&f);
             nr = fake_tx_send(&f, frame, len, chunks[c], 0, NULL, 0);
-            g_assert_false(netif_tx_poll(f.q, BUDGET));
+            g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
             g_assert_cmpuint(f.written->len, ==, 1);
             assert_frame(&f, 0, frame, len);
             assert_all_status(&f, nr, NETIF_RSP_OKAY);
@@ -133,7 +133,7 @@ static void send_csum_blank(Fake *f, int ip, uint8_t l4, bool vlan,
 
     fake_tx_send(f, frame, len, chunk, NETTXF_csum_blank |
                  NETTXF_data_validated, NULL, 0);
-    g_assert_false(netif_tx_poll(f->q, BUDGET));
+    g_assert_cmpint(netif_tx_poll(f->q, BUDGET), ==, NETIF_WAIT_EVENT);
     g_assert_cmpuint(f->written->len, ==, 1);
     assert_frame(f, 0, frame, len);
     vh = written_vh(f, 0);
@@ -221,7 +221,7 @@ static void test_header_split(void)
             fake_init(&f, modes[m]);
             fake_start(&f);
             send_split(&f, frame, len, splits[i], 6, NETTXF_csum_blank);
-            g_assert_false(netif_tx_poll(f.q, BUDGET));
+            g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
             g_assert_cmpuint(f.written->len, ==, 1);
             assert_frame(&f, 0, frame, len);
             g_assert_cmpuint(written_vh(&f, 0)->csum_start, ==, 38);
@@ -280,7 +280,7 @@ static void test_gso(void)
             nr = fake_tx_send(&f, frame, len, NETIF_PAGE_SIZE,
                               NETTXF_csum_blank | NETTXF_data_validated,
                               &x, 1);
-            g_assert_false(netif_tx_poll(f.q, BUDGET));
+            g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
             g_assert_cmpuint(f.written->len, ==, 1);
             assert_frame(&f, 0, frame, len);
             vh = written_vh(&f, 0);
@@ -369,7 +369,7 @@ static void test_bad_gref(void)
         f.grants[f.next_gref - 2].page = NULL;
         fake_tx_send(&f, frame, len, 1000, 0, NULL, 0);
 
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
         g_assert_cmpuint(f.written->len, ==, 2);
         assert_frame(&f, 0, frame, len);
         assert_frame(&f, 1, frame, len);
@@ -406,16 +406,15 @@ static void assert_fatal(Fake *f, NetifCause cause)
     NetifStats st;
 
     g_assert_cmpuint(f->fatal_count, ==, 1);
-    g_assert(netif_queue_disabled(f->q));
     g_assert_cmpuint(f->tx_sring->rsp_prod, ==, 0);
     g_assert_cmpuint(fake_nr_mapped(f), ==, 0);
     netif_queue_get_stats(f->q, &st);
     g_assert_cmpuint(st.cause[cause], ==, 1);
 
     fake_protect_rings(f, true);
-    g_assert_false(netif_tx_poll(f->q, BUDGET));
-    g_assert_false(netif_rx_poll(f->q, BUDGET));
-    g_assert_false(netif_rx_wants_tap(f->q));
+    g_assert_cmpint(netif_tx_poll(f->q, BUDGET), ==, NETIF_WAIT_DISABLED);
+    g_assert_cmpint(netif_rx_poll(f->q, BUDGET), ==, NETIF_WAIT_DISABLED);
+    g_assert_false(netif_queue_has_work(f->q));
     fake_protect_rings(f, false);
     g_assert_cmpuint(f->fatal_count, ==, 1);
 }
@@ -428,7 +427,7 @@ static void test_cross_page(void)
     fake_init(&f, NETIF_GRANT_MAP);
     fake_start(&f);
     push_one(&f, 4000, 200, 0);
-    g_assert_false(netif_tx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_DISABLED);
     assert_fatal(&f, NETIF_CAUSE_TX_FATAL_PAGE);
     fake_cleanup(&f);
 
@@ -438,7 +437,7 @@ static void test_cross_page(void)
     push_one(&f, 0, 100, 0);
     push_one(&f, 0, 300, NETTXF_more_data);
     push_one(&f, 4095, 2, 0);
-    g_assert_false(netif_tx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_DISABLED);
     g_assert_cmpuint(f.written->len, ==, 0);
     assert_fatal(&f, NETIF_CAUSE_TX_FATAL_PAGE);
     fake_cleanup(&f);
@@ -459,7 +458,7 @@ static void test_size_mismatch(void)
     push_one(&f, 0, 60, NETTXF_more_data);
     push_one(&f, 0, 60, 0);
     fake_tx_send(&f, frame, len, 4096, 0, NULL, 0);
-    g_assert_false(netif_tx_poll(f.q, BUDGET));
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
     g_assert_cmpuint(f.written->len, ==, 1);
     assert_frame(&f, 0, frame, len);
     {
@@ -637,7 +636,7 @@ static void test_bogus_req_prod(void)
         fake_init(&f, NETIF_GRANT_MAP);
         fake_start(&f);
         f.tx_sring->req_prod = bogus[i];
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_DISABLED);
         assert_fatal(&f, NETIF_CAUSE_TX_FATAL_RING);
         fake_cleanup(&f);
     }
@@ -676,7 +675,7 @@ static void test_zero_length(void)
                                       .id = 5 };
         r[5] = (netif_tx_request_t) { .gref = 0, .size = 0, .id = 6 };
         fake_tx_push(&f, r, 6);
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
         g_assert_cmpuint(f.fatal_count, ==, 0);
         g_assert_cmpuint(f.written->len, ==, 1);
         assert_frame(&f, 0, frame, len);
@@ -758,8 +757,7 @@ static void test_eagain(void)
         fake_start(&f);
         send_mix(&f, 8);
         f.tap_room = 3;
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
-        g_assert(netif_tx_blocked(f.q));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_WRITE);
         g_assert_cmpuint(f.written->len, ==, 3);
         g_assert_cmpuint(f.tx_sring->rsp_prod, ==, 0);
         if (modes[m] == NETIF_GRANT_MAP) {
@@ -768,13 +766,11 @@ static void test_eagain(void)
 
         /* still full: no progress, no double write */
         f.tap_room = 0;
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
-        g_assert(netif_tx_blocked(f.q));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_WRITE);
         g_assert_cmpuint(f.written->len, ==, 3);
 
         f.tap_room = -1;
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
-        g_assert_false(netif_tx_blocked(f.q));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
         g_assert_cmpuint(f.written->len, ==, 8);
         g_assert_cmpuint(fake_nr_mapped(&f), ==, 0);
         g_assert_cmpuint(f.tx_sring->rsp_prod, ==, f.txf.req_prod_pvt);
@@ -800,8 +796,7 @@ static void test_free_while_blocked(void)
     fake_start(&f);
     send_mix(&f, 4);
     f.tap_room = 1;
-    netif_tx_poll(f.q, BUDGET);
-    g_assert(netif_tx_blocked(f.q));
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_WRITE);
     g_assert_cmpuint(fake_nr_mapped(&f), >, 0);
     netif_queue_free(f.q);
     f.q = NULL;
@@ -844,7 +839,7 @@ static void test_batching(void)
         fake_init(&f, modes[m]);
         fake_start(&f);
         send_mix(&f, 20);
-        g_assert_false(netif_tx_poll(f.q, BUDGET));
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
         g_assert_cmpuint(f.written->len, ==, 20);
         netif_queue_get_stats(f.q, &st);
         if (modes[m] == NETIF_GRANT_MAP) {
@@ -867,6 +862,35 @@ static void test_batching(void)
     }
 }
 
+/*
+ * What adaptive polling asks: work when requests wait, none once they are
+ * answered, none while a full tap holds the batch (the tap's readiness
+ * wakes the queue then, not the ring).
+ */
+static void test_has_work(void)
+{
+    Fake f;
+
+    fake_init(&f, NETIF_GRANT_COPY);
+    fake_start(&f);
+    g_assert_false(netif_queue_has_work(f.q));
+    send_mix(&f, 4);
+    g_assert_true(netif_queue_has_work(f.q));
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+    g_assert_false(netif_queue_has_work(f.q));
+
+    send_mix(&f, 4);
+    f.tap_room = 1;
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_WRITE);
+    send_mix(&f, 1);
+    g_assert_false(netif_queue_has_work(f.q));
+    f.tap_room = -1;
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+    g_assert_cmpuint(f.written->len, ==, 9);
+    g_assert_false(netif_queue_has_work(f.q));
+    fake_cleanup(&f);
+}
+
 /* The budget bounds one call; the rest waits for the next one. */
 static void test_budget(void)
 {
@@ -877,11 +901,11 @@ static void test_budget(void)
     f.cfg.max_batch = 4;
     fake_start(&f);
     send_mix(&f, 30);
-    g_assert_true(netif_tx_poll(f.q, 10));
+    g_assert_cmpint(netif_tx_poll(f.q, 10), ==, NETIF_WAIT_MORE);
     g_assert_cmpuint(f.written->len, ==, 10);
-    g_assert_true(netif_tx_poll(f.q, 10));
+    g_assert_cmpint(netif_tx_poll(f.q, 10), ==, NETIF_WAIT_MORE);
     g_assert_cmpuint(f.written->len, ==, 20);
-    g_assert_false(netif_tx_poll(f.q, 100));
+    g_assert_cmpint(netif_tx_poll(f.q, 100), ==, NETIF_WAIT_EVENT);
     g_assert_cmpuint(f.written->len, ==, 30);
     netif_queue_get_stats(f.q, &st);
     /* 4 + 4 + 2 per call of 10; 4 + 4 + 2 in the last */
@@ -986,6 +1010,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/tx/map-copy-same", test_map_copy_same);
     g_test_add_func("/netif/tx/batching", test_batching);
     g_test_add_func("/netif/tx/budget", test_budget);
+    g_test_add_func("/netif/tx/has-work", test_has_work);
     g_test_add_func("/netif/tx/tap-error", test_tap_error);
     g_test_add_func("/netif/tx/config", test_config);
     g_test_add_func("/netif/stats/names", test_stat_names);

@@ -22,7 +22,8 @@ TAP="-netdev tap,id=n0,ifname=qtapp,script=no,downscript=no,vhost=off"
 TAP4="-netdev tap,id=n0,ifname=qtapp,script=no,downscript=no,vhost=off,queues=2"
 expect_refused "no netdev" "'netdev' property is required" \
     -device xen-netback
-expect_refused "more queues than the tap" "queues=4 but netdev 'n0' has only 2 queues" \
+expect_refused "more queues than the tap" \
+    "queues=4 but netdev 'n0' has only 2 queues" \
     $TAP4 -device xen-netback,netdev=n0,queues=4
 expect_refused "more queues than supported" "queues=9 is more than the 8 supported" \
     -netdev tap,id=n0,ifname=qtapp,script=no,downscript=no,vhost=off,queues=9 \
@@ -33,8 +34,9 @@ expect_refused "unknown iothread" "no iothread with id 'nope'" \
     $TAP -device '{"driver": "xen-netback", "netdev": "n0", "iothreads": ["nope"]}'
 expect_refused "iothread and iothreads" "set either 'iothread' or 'iothreads'" \
     -object iothread,id=io0 $TAP \
-    -device '{"driver": "xen-netback", "netdev": "n0", "iothread": "io0", "iothreads": ["io0"]}'
-expect_refused "bad grant mode" "grant-mode 'bogus' is not 'map' or 'copy'" \
+    -device '{"driver": "xen-netback", "netdev": "n0", "iothread": "io0",
+              "iothreads": ["io0"]}'
+expect_refused "bad grant mode" "'grant-mode' does not accept value 'bogus'" \
     $TAP -device xen-netback,netdev=n0,grant-mode=bogus
 expect_refused "no vnet header" "has no virtio-net header support" \
     -netdev tap,id=n0,ifname=qtapp,script=no,downscript=no,vhost=off,vnet_hdr=off \
@@ -42,9 +44,11 @@ expect_refused "no vnet header" "has no virtio-net header support" \
 # And a good combination starts.
 qemu_start props -xen-domid "$d" -xen-attach -machine xenpv \
     -object iothread,id=io0 $TAP4 \
-    -device '{"driver": "xen-netback", "netdev": "n0", "queues": 2, "iothreads": ["io0"]}'
+    -device '{"driver": "xen-netback", "netdev": "n0", "queues": 2,
+              "iothreads": ["io0"]}'
 sleep 2
 qemu_alive props || { cat "$QNB_OUT/qemu-props.log"; fail "a good combination did not start"; }
 be=$(xenstore-read /local/domain/"$d"/device/vif/1/backend)
-[ "$(xenstore-read "$be"/multi-queue-max-queues)" = 2 ] || fail "multi-queue-max-queues is not 2"
+[ "$(xenstore-read "$be"/multi-queue-max-queues)" = 2 ] ||
+    fail "multi-queue-max-queues is not 2"
 log "a good combination starts and advertises 2 queues at $be"
