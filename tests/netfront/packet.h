@@ -1,0 +1,18 @@
+/*
+ * qnb-netfront: the test packets: UDP datagrams from us to dom0's
+ * listener.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef QNB_PACKET_H
+#define QNB_PACKET_H
+
+#include "qnb-netfront.h"
+#include "vif.h"
+
+/* A frame with @text padded to @plen bytes in @f; its length. */
+size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
+                 bool partial);
+
+#endif
