@@ -64,7 +64,8 @@ while read -r name tmo; do
 done < "$run/overlay/testbed/plan"
 
 # The overlay: runner, library, scenarios, our QEMU and tools.
-cp "$bed/runner" "$bed/lib.sh" "$bed/bench-report.py" "$run/overlay/testbed/"
+cp "$bed/runner" "$bed/lib.sh" "$bed/bench-report.py" "$bed/udp.py" "$bed/ramdisk.py" \
+    "$run/overlay/testbed/"
 cp "$bed"/scenarios/*.sh "$run/overlay/testbed/scenarios/"
 cp -L "$top/build/qemu-system-i386" "$run/overlay/usr/local/bin/"
 strip --strip-debug "$run/overlay/usr/local/bin/qemu-system-i386"

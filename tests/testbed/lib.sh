@@ -45,6 +45,23 @@ guest_config() {
     } > /run/"$name".cfg
 }
 
+# xl_list ITEM...: the items as a one-line xl config list, [ "ITEM", ... ]
+# (for guest_config's XL_LINEs).
+xl_list() {
+    local list='' item
+    for item in "$@"; do
+        list="$list${list:+, }\"$item\""
+    done
+    echo "[ $list ]"
+}
+
+# ramdisk_with FILE DEST OUT: write OUT, the guest ramdisk $GUEST_RAMDISK
+# followed by a cpio holding FILE as DEST (DEST's directory must exist in
+# the ramdisk); a guest then takes it as GUEST_RAMDISK=OUT.
+ramdisk_with() {
+    python3 /testbed/ramdisk.py "$GUEST_RAMDISK" "$1" "$2" "$3"
+}
+
 # guest_create NAME [-p]: create the guest from /run/NAME.cfg.
 guest_create() {
     local name=$1
@@ -82,6 +99,29 @@ gexec() {
     return "$rc"
 }
 
+# guest_sync NAME SECONDS HANDLER: dom0's side of the rendezvous of
+# qnb-netfront --sync in guest NAME (started by qnb.run), until that
+# program exits or SECONDS pass.  For each new value "SEQ WHAT ARGS..."
+# the guest writes to its data/qnb-sync, runs HANDLER SEQ WHAT ARGS...,
+# then acknowledges the value in data/qnb-ack.
+guest_sync() {
+    local name=$1 handler=$3 sync_dir sync_val sync_last='' sync_end
+    sync_dir=/local/domain/$(guest_domid "$name")/data
+    sync_end=$(( $(date +%s) + $2 ))
+    while [ "$(date +%s)" -lt "$sync_end" ]; do
+        guest_console "$name" | grep -q "^qnb-run: exit" && break
+        sync_val=$(xenstore-read "$sync_dir"/qnb-sync 2>/dev/null)
+        if [ -z "$sync_val" ] || [ "$sync_val" = "$sync_last" ]; then
+            sleep 0.3
+            continue
+        fi
+        # shellcheck disable=SC2086
+        "$handler" $sync_val
+        xenstore-write "$sync_dir"/qnb-ack "$sync_val"
+        sync_last=$sync_val
+    done
+}
+
 # bridge_setup: xenbr0 with 10.0.1.1/24 for the kernel netback's vifs.
 bridge_setup() {
     ip link add xenbr0 type bridge 2>/dev/null
@@ -89,10 +129,11 @@ bridge_setup() {
     ip link set xenbr0 up
 }
 
-# tap_wait_up IFNAME ADDR: once QEMU created the tap, give dom0 its address.
+# tap_wait_up IFNAME [ADDR]: once QEMU created the tap, give dom0 its
+# address ADDR, if any, and bring it up.
 tap_wait_up() {
     wait_until 30 test -e /sys/class/net/"$1" || fail "tap $1 never appeared"
-    ip addr add "$2" dev "$1"
+    [ -z "${2:-}" ] || ip addr add "$2" dev "$1"
     ip link set "$1" up
 }
 
@@ -107,13 +148,16 @@ qemu_start() {
     $QEMU -nographic -display none -nodefaults \
         -qmp unix:/run/qemu-"$name".qmp,server=on,wait=off \
         -qmp unix:/run/qemu-"$name".stat.qmp,server=on,wait=off \
-        -pidfile /run/qemu-"$name".pid "$@" \
+        -d guest_errors -pidfile /run/qemu-"$name".pid "$@" \
         > "$QNB_OUT/qemu-$name.log" 2>&1 < /dev/null &
     wait_until 20 test -S /run/qemu-"$name".qmp ||
         { cat "$QNB_OUT/qemu-$name.log"; fail "qemu $name did not start"; }
 }
 
 qemu_alive() { kill -0 "$(cat /run/qemu-"$1".pid 2>/dev/null)" 2>/dev/null; }
+
+# qemu_rss NAME: our QEMU's resident set size, in kB.
+qemu_rss() { awk '/^VmRSS/ { print $2 }' /proc/"$(cat /run/qemu-"$1".pid)"/status; }
 
 # qmp NAME JSON-COMMAND: one QMP command over /run/qemu-NAME.qmp, through
 # QEMU's own Python QMP library; prints the reply ({"return": ...}).
@@ -128,6 +172,13 @@ m.close()
 PY
 }
 
+# hmp NAME COMMAND-LINE: one HMP command (through QMP's
+# human-monitor-command); prints its output.
+hmp() {
+    qmp "$1" "{\"execute\": \"human-monitor-command\",
+               \"arguments\": {\"command-line\": \"$2\"}}" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["return"])'
+}
 
 # ping_both DOM0_IP GUEST_IP: ping from dom0 and from the guest.
 ping_both() {
@@ -304,6 +355,19 @@ PY
     sum=$(md5sum < /run/payload.in | cut -d' ' -f1)
     [ "$sum" = "$gsum" ] || fail "guest -> dom0 payload corrupted: $gsum != $sum"
     log "guest -> dom0: $mb MiB, md5 $sum matches"
+}
+
+# udp_listen ADDR PORT LOG: a UDP listener on ADDR:PORT in the background
+# ($! is its pid); for each datagram it writes to LOG a line with the
+# payload's first line (trailing dots cut) and the datagram's length.
+udp_listen() {
+    python3 -u /testbed/udp.py listen "$1" "$2" > "$3" 2>&1 &
+}
+
+# udp_send DST PORT COUNT SIZE PAUSE TEXT: COUNT datagrams of SIZE bytes
+# from dom0 to DST:PORT, PAUSE seconds apart, each starting with "TEXT ".
+udp_send() {
+    python3 /testbed/udp.py send "$@"
 }
 
 # no_grant_leak NAME: the guest's netfront never saw a grant still mapped.

@@ -26,7 +26,6 @@ wait $stat
     cat "$QNB_OUT/live.txt"
     echo
     echo "info xen-netback (HMP), at the end:"
-    qmp demo '{"execute": "human-monitor-command", "arguments": {"command-line": "info xen-netback"}}' |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["return"])'
+    hmp demo "info xen-netback"
 } >> "$R"
 cat "$R"

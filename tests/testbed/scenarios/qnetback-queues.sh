@@ -5,9 +5,9 @@
 for q in 1 2 4; do
     log "== $q queue(s)"
     backend_up qnb g$q 4 queues=$q,iothreads=$(( q > 1 ? 2 : 1 ))
-    domid=$(guest_domid g$q)
-    be=$(xenstore-read /local/domain/"$domid"/device/vif/1/backend)
-    nq=$(xenstore-read /local/domain/"$domid"/device/vif/1/multi-queue-num-queues 2>/dev/null || echo 1)
+    fe=/local/domain/$(guest_domid g$q)/device/vif/1
+    be=$(xenstore-read "$fe"/backend)
+    nq=$(xenstore-read "$fe"/multi-queue-num-queues 2>/dev/null || echo 1)
     [ "$nq" = "$q" ] || fail "frontend uses $nq queues, not $q"
     [ "$(xenstore-read "$be"/state)" = 4 ] || fail "backend not Connected"
     ping_both 10.0.4.1 10.0.4.2

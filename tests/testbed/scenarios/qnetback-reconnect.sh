@@ -10,14 +10,20 @@ log "grant mappings while connected: $base"
 reload_done() { gexec 10.0.4.2 "cat /tmp/reload.log" 2>/dev/null | grep -q reload-done; }
 for i in $(seq 1 10); do
     t0=$(cut -d' ' -f1 /proc/uptime)
-    gexec 10.0.4.2 "rm -f /tmp/reload.log; (echo vif-1 > /sys/bus/xen/drivers/vif/unbind && modprobe -r xen-netfront && modprobe xen-netfront max_queues=2 &&
+    gexec 10.0.4.2 "rm -f /tmp/reload.log;
+        (echo vif-1 > /sys/bus/xen/drivers/vif/unbind && modprobe -r xen-netfront &&
+        modprobe xen-netfront max_queues=2 &&
         for n in \$(seq 100); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done;
-        ip addr add 10.0.4.2/24 dev eth0; ip link set eth0 up; echo reload-done) > /tmp/reload.log 2>&1 < /dev/null &" ||
+        ip addr add 10.0.4.2/24 dev eth0; ip link set eth0 up;
+        echo reload-done) > /tmp/reload.log 2>&1 < /dev/null &" ||
         fail "cannot ask the guest to reload netfront"
     sleep 2
     wait_until 60 reload_done || fail "netfront did not come back after reload $i"
     loads=$(gexec 10.0.4.2 "dmesg | grep -c 'Initialising Xen virtual ethernet'")
-    [ "$loads" -eq $((i + 1)) ] || { gexec 10.0.4.2 "cat /tmp/reload.log; lsmod"; fail "netfront was loaded $loads times, not $((i + 1))"; }
+    [ "$loads" -eq $((i + 1)) ] || {
+        gexec 10.0.4.2 "cat /tmp/reload.log; lsmod"
+        fail "netfront was loaded $loads times, not $((i + 1))"
+    }
     secs=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')
     rx=$(iperf 10.0.4.2 2) || fail "iperf3 after reconnect $i"
     maps=$(qemu_gntdev_maps r)

@@ -14,6 +14,7 @@ gexec 10.0.4.2 "ping -c 5 -i 0.2 10.0.4.1" > /dev/null || fail "guest ping"
 # The two deltas must be equal, packet for packet and byte for byte.
 iperf3 -s -D -B 10.0.4.1 --logfile /run/iperf3-server.log
 C=/sys/class/net/eth0/statistics
+COUNTERS="$C/tx_packets $C/tx_bytes $C/rx_packets $C/rx_bytes $C/rx_dropped $C/rx_errors"
 # No IPv6 chatter (router solicitations, MLD) in the measured windows.
 sysctl -qw net.ipv6.conf.qtap4.disable_ipv6=1
 gexec 10.0.4.2 "echo 1 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6" > /dev/null
@@ -21,9 +22,9 @@ compare() {
     # The guest waits 8 s (the agent's conversation is long over) before
     # its first reading and 4 s after the burst before its second; dom0
     # reads QMP in those quiet windows.
-    gexec 10.0.4.2 "rm -f /tmp/c1 /tmp/c2; (sleep 8; cat $C/tx_packets $C/tx_bytes $C/rx_packets $C/rx_bytes $C/rx_dropped $C/rx_errors > /tmp/c1;
+    gexec 10.0.4.2 "rm -f /tmp/c1 /tmp/c2; (sleep 8; cat $COUNTERS > /tmp/c1;
         ping -c 30 -i 0.1 10.0.4.1; iperf3 -c 10.0.4.1 -t 2; sleep 4;
-        cat $C/tx_packets $C/tx_bytes $C/rx_packets $C/rx_bytes $C/rx_dropped $C/rx_errors > /tmp/c2) > /tmp/burst.log 2>&1 < /dev/null &" ||
+        cat $COUNTERS > /tmp/c2) > /tmp/burst.log 2>&1 < /dev/null &" ||
         return 1
     sleep 2
     qmp s '{"execute": "query-xen-netback"}' > /run/q1.json || return 1
@@ -70,6 +71,5 @@ PY
 compare || { log "retrying once"; compare; } || fail "QMP counters do not match the guest's"
 qnetback-stat -s /run/qemu-s.qmp | tee "$QNB_OUT/stat.txt"
 grep -q "PPI" "$QNB_OUT/stat.txt" || fail "qnetback-stat printed no table"
-qmp s '{"execute": "human-monitor-command", "arguments": {"command-line": "info xen-netback"}}' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["return"])' | tee "$QNB_OUT/hmp.txt"
+hmp s "info xen-netback" | tee "$QNB_OUT/hmp.txt"
 grep -q "PPI" "$QNB_OUT/hmp.txt" || fail "info xen-netback printed no table"

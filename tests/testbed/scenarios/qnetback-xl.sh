@@ -2,10 +2,13 @@
 # makes libxl start our QEMU, device_model_args_pv adds xen-netback.
 . /testbed/lib.sh
 truncate -s 16M /run/qnbxl-disk.img
+disk=format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=/run/qnbxl-disk.img
 guest_config qnbxl "qnb.ip=10.0.8.2/24" \
-    'disk = [ "format=raw,vdev=xvda,access=rw,backendtype=qdisk,target=/run/qnbxl-disk.img" ]' \
+    "disk = $(xl_list "$disk")" \
     "device_model_override = \"$QEMU\"" \
-    'device_model_args_pv = [ "-object", "iothread,id=io0", "-netdev", "tap,id=n0,ifname=qtap8,script=no,downscript=no,vhost=off", "-device", "xen-netback,netdev=n0,mac=00:16:3e:00:08:02,iothread=io0" ]'
+    "device_model_args_pv = $(xl_list -object iothread,id=io0 \
+        -netdev tap,id=n0,ifname=qtap8,script=no,downscript=no,vhost=off \
+        -device xen-netback,netdev=n0,mac=00:16:3e:00:08:02,iothread=io0)"
 guest_create qnbxl -p
 tap_wait_up qtap8 10.0.8.1/24
 pgrep -af qemu-system-i386 | grep -q -- "-xen-domid $(guest_domid qnbxl)" ||
