@@ -415,9 +415,8 @@ static bool xen_netback_queue_map_rings(XenNetbackQueue *queue, Error **errp)
 /* Take tap queue k from QEMU's net layer and set it up for the frontend. */
 static bool xen_netback_queue_take_tap(XenNetbackQueue *queue, Error **errp)
 {
-    const NetifFeatures *f = &queue->cfg.features;
+    NetifOffloads ok = netif_rx_offloads(&queue->cfg.features);
     NetClientState *peer = queue->cfg.tap;
-    bool csum = !f->no_csum_offload;
 
     queue->tap_fd = tap_get_fd(peer);
     if (queue->tap_fd < 0) {
@@ -437,9 +436,8 @@ static bool xen_netback_queue_take_tap(XenNetbackQueue *queue, Error **errp)
         return false;
     }
     qemu_set_vnet_hdr_len(peer, NETIF_VNET_HDR_LEN);
-    /* What the tap may hand us is what the frontend can take. */
-    qemu_set_offload(peer, csum, csum && f->gso_tcpv4, csum && f->gso_tcpv6,
-                     0, 0, 0, 0);
+    /* The tap may hand us only what the RX path passes on. */
+    qemu_set_offload(peer, ok.csum, ok.tso4, ok.tso6, 0, 0, 0, 0);
     return true;
 }
 

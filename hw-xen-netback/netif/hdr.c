@@ -266,6 +266,18 @@ static void csum_complete(uint8_t *pkt, size_t len, size_t start, size_t off)
     st_be16(pkt + start + off, csum);
 }
 
+NetifOffloads netif_rx_offloads(const NetifFeatures *f)
+{
+    bool csum = !f->no_csum_offload;
+
+    /* A TCPv6 GSO frame comes with a partial IPv6 checksum. */
+    return (NetifOffloads) {
+        .csum = csum,
+        .tso4 = csum && f->gso_tcpv4,
+        .tso6 = csum && f->gso_tcpv6 && f->ipv6_csum_offload,
+    };
+}
+
 bool netif_hdr_to_netif(const NetifVnetHdr *vh, uint8_t *pkt, size_t len,
                         const NetifFeatures *features, uint16_t *rx_flags,
                         struct netif_extra_info *gso, NetifCause *cause)
@@ -295,11 +307,9 @@ bool netif_hdr_to_netif(const NetifVnetHdr *vh, uint8_t *pkt, size_t len,
             *cause = NETIF_CAUSE_RX_HDR;
             return false;
         }
-        if (features->no_csum_offload ||
-            (v4 && !features->gso_tcpv4) ||
-            (gso_type == NETIF_VNET_HDR_GSO_TCPV6 &&
-             (!features->gso_tcpv6 || !features->ipv6_csum_offload)) ||
-            (!v4 && gso_type != NETIF_VNET_HDR_GSO_TCPV6)) {
+        NetifOffloads ok = netif_rx_offloads(features);
+
+        if (!(v4 ? ok.tso4 : gso_type == NETIF_VNET_HDR_GSO_TCPV6 && ok.tso6)) {
             *cause = NETIF_CAUSE_RX_GSO;
             return false;
         }

@@ -99,6 +99,18 @@ typedef struct NetifFeatures {
 #undef NETIF_FEATURE_FIELD
 } NetifFeatures;
 
+/*
+ * The offloads a tap may use for the frames it hands this frontend's RX
+ * path: exactly those the path passes on, since it drops the others.
+ */
+typedef struct NetifOffloads {
+    bool csum;                  /* partial checksums */
+    bool tso4;
+    bool tso6;
+} NetifOffloads;
+
+NetifOffloads netif_rx_offloads(const NetifFeatures *f);
+
 typedef struct NetifConfig {
     /* Shared rings, one page each, mapped by the glue for the queue's life. */
     netif_tx_sring_t *tx_sring;
