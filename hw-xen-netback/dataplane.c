@@ -59,6 +59,11 @@ struct XenNetbackQueue {
     NetifWait rx_wait;
     QEMUBH *bh;
     QEMUTimer *rx_timer;        /* the engine's RX deadline */
+    /* Ports left masked after spurious events, until eoi_timer (XSA-332). */
+    QEMUTimer *eoi_timer;
+    bool tx_port_masked;
+    bool rx_port_masked;
+    bool rx_stalled;            /* as the engine last said */
     bool attached;
 };
 
@@ -167,6 +172,17 @@ static void xen_netback_op_fatal(void *opaque, const char *msg)
                      queue->cfg.index, msg);
 }
 
+/* Called from the queue's thread. */
+static void xen_netback_op_rx_stall(void *opaque, bool stalled)
+{
+    XenNetbackQueue *queue = opaque;
+
+    queue->rx_stalled = stalled;
+    trace_xen_netback_queue_rx_stall(queue->cfg.domid, queue->cfg.index,
+                                     stalled);
+    queue->cfg.stall(queue->cfg.opaque, queue->cfg.index, stalled);
+}
+
 static const NetifQueueOps xen_netback_engine_ops = {
     .map = xen_netback_op_map,
     .unmap = xen_netback_op_unmap,
@@ -175,6 +191,7 @@ static const NetifQueueOps xen_netback_engine_ops = {
     .tap_readv = xen_netback_op_tap_readv,
     .notify = xen_netback_op_notify,
     .fatal = xen_netback_op_fatal,
+    .rx_stall = xen_netback_op_rx_stall,
 };
 
 /* ------------------------------------------------------------------ */
@@ -226,25 +243,52 @@ static void xen_netback_queue_work(XenNetbackQueue *queue, bool tx, bool rx)
     }
 }
 
+/*
+ * Late EOI, as Linux does it against event storms (XSA-332): a port the
+ * kernel masked when it delivered the event is unmasked only after the
+ * polls, and after a spurious event only once the engine's delay is over.
+ * Kicks meanwhile stay pending in the port, so none is lost.
+ */
 static void xen_netback_evtchn_event(void *opaque)
 {
     XenNetbackQueue *queue = opaque;
     int port = qemu_xen_evtchn_pending(queue->xeh);
+    int64_t delay;
     bool tx, rx;
 
     if (port < 0) {
         return;
     }
-    qemu_xen_evtchn_unmask(queue->xeh, port);
     tx = port == queue->tx_port;
     rx = port == queue->rx_port;
-    if (tx) {
-        netif_queue_count_event(queue->engine, false);
-    }
-    if (rx) {
-        netif_queue_count_event(queue->engine, true);
-    }
+    delay = netif_queue_event(queue->engine, tx, rx);
     xen_netback_queue_work(queue, tx, rx);
+    if (!delay) {
+        qemu_xen_evtchn_unmask(queue->xeh, port);
+        return;
+    }
+    trace_xen_netback_queue_spurious_event(queue->cfg.domid,
+                                           queue->cfg.index, port, delay);
+    queue->tx_port_masked |= tx;
+    queue->rx_port_masked |= rx;
+    timer_mod(queue->eoi_timer,
+              qemu_clock_get_us(QEMU_CLOCK_REALTIME) + delay);
+}
+
+static void xen_netback_queue_unmask_ports(XenNetbackQueue *queue)
+{
+    if (queue->tx_port_masked) {
+        qemu_xen_evtchn_unmask(queue->xeh, queue->tx_port);
+    }
+    if (queue->rx_port_masked && queue->rx_port != queue->tx_port) {
+        qemu_xen_evtchn_unmask(queue->xeh, queue->rx_port);
+    }
+    queue->tx_port_masked = queue->rx_port_masked = false;
+}
+
+static void xen_netback_queue_eoi(void *opaque)
+{
+    xen_netback_queue_unmask_ports(opaque);
 }
 
 /*
@@ -317,6 +361,8 @@ static void xen_netback_queue_detach_bh(void *opaque)
     xen_netback_queue_set_tap_handlers(queue, false, false);
     qemu_bh_cancel(queue->bh);
     timer_del(queue->rx_timer);
+    timer_del(queue->eoi_timer);
+    queue->tx_port_masked = queue->rx_port_masked = false;
     queue->attached = false;
 }
 
@@ -341,6 +387,8 @@ XenNetbackQueue *xen_netback_queue_create(const XenNetbackQueueConfig *cfg)
     queue->rx_timer = aio_timer_new(queue->ctx, QEMU_CLOCK_REALTIME,
                                     SCALE_US, xen_netback_queue_rx_deadline,
                                     queue);
+    queue->eoi_timer = aio_timer_new(queue->ctx, QEMU_CLOCK_REALTIME,
+                                     SCALE_US, xen_netback_queue_eoi, queue);
     return queue;
 }
 
@@ -348,6 +396,7 @@ void xen_netback_queue_destroy(XenNetbackQueue *queue)
 {
     assert(!queue->engine && !queue->attached);
     timer_free(queue->rx_timer);
+    timer_free(queue->eoi_timer);
     qemu_bh_delete(queue->bh);
     g_free(queue->copy_segs);
     g_free(queue);
@@ -429,6 +478,8 @@ static bool xen_netback_queue_take_tap(XenNetbackQueue *queue, Error **errp)
         return false;
     }
     peer->info->poll(peer, false);
+    /* Nothing QEMU read from the tap before is ours to deliver. */
+    qemu_purge_queued_packets(peer);
     queue->tap_taken = true;
     if (tap_enable(peer) < 0) {
         error_setg(errp, "cannot enable queue %u of netdev '%s'",
@@ -472,6 +523,7 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
     cfg.tx_gso_tcpv6 = true;
     cfg.grant_mode = queue->cfg.grant_mode;
     cfg.vnet_hdr_len = NETIF_VNET_HDR_LEN;
+    cfg.rx_stall_us = queue->cfg.rx_stall_us;
     cfg.ops = &xen_netback_engine_ops;
     cfg.opaque = queue;
     queue->engine = netif_queue_new(&cfg, &gerr);
@@ -504,6 +556,10 @@ void xen_netback_queue_stop(XenNetbackQueue *queue)
         /* Releases the grants of packets a full tap kept pending. */
         netif_queue_free(queue->engine);
         queue->engine = NULL;
+    }
+    if (queue->rx_stalled) {
+        queue->rx_stalled = false;
+        queue->cfg.stall(queue->cfg.opaque, queue->cfg.index, false);
     }
     xen_netback_queue_release_tap(queue);
     if (queue->xeh) {

@@ -31,6 +31,14 @@ typedef struct XenNetbackQueue XenNetbackQueue;
 typedef void XenNetbackFaultFn(void *opaque, unsigned int generation,
                                unsigned int index, const char *msg);
 
+/*
+ * Queue @index's guest stopped taking received frames (@stalled), or
+ * takes them again; called from the queue's thread on each change, and
+ * with false when a stalled queue stops.
+ */
+typedef void XenNetbackStallFn(void *opaque, unsigned int index,
+                               bool stalled);
+
 typedef struct XenNetbackQueueConfig {
     unsigned int index;             /* netif queue-N, tap queue N */
     domid_t domid;                  /* the frontend's domain */
@@ -40,7 +48,9 @@ typedef struct XenNetbackQueueConfig {
     NetClientState *tap;            /* the tap queue the data plane takes */
     IOThread *iothread;             /* NULL: the main loop */
     MemReentrancyGuard *guard;      /* the device's, for the bottom half */
+    int64_t rx_stall_us;            /* 0: the engine's default */
     XenNetbackFaultFn *fault;
+    XenNetbackStallFn *stall;
     void *opaque;
 } XenNetbackQueueConfig;
 

@@ -49,6 +49,10 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
         if (info->error) {
             monitor_printf(mon, "  error: %s\n", info->error);
         }
+        if (info->stalled_queues) {
+            monitor_printf(mon, "  guest RX stalled on %u queue(s): "
+                           "carrier off\n", info->stalled_queues);
+        }
         if (!info->queues) {
             continue;
         }
@@ -59,6 +63,12 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
         for (q = info->queues; q; q = q->next) {
             hmp_xen_netback_row(mon, q->value->index, "tx", q->value->tx);
             hmp_xen_netback_row(mon, q->value->index, "rx", q->value->rx);
+            if (q->value->tx->spurious || q->value->rx->spurious) {
+                monitor_printf(mon, "  %2u spurious events: tx %" PRIu64
+                               " rx %" PRIu64 "\n", q->value->index,
+                               q->value->tx->spurious,
+                               q->value->rx->spurious);
+            }
             for (c = q->value->causes; c; c = c->next) {
                 monitor_printf(mon, "  %2u %s: %" PRIu64 " (%s)\n",
                                q->value->index, c->value->name,

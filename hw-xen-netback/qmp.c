@@ -11,6 +11,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/lockable.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-xen-netback.h"
 #include "qom/object.h"
@@ -18,11 +19,14 @@
 #include "xen-netback.h"
 
 /* The engine's cause kinds and xenbus states are QAPI's, in order. */
-QEMU_BUILD_BUG_ON(NETIF_CAUSE_KIND_DROP != XEN_NETBACK_CAUSE_KIND_DROP ||
-                  NETIF_CAUSE_KIND_ERROR != XEN_NETBACK_CAUSE_KIND_ERROR ||
-                  NETIF_CAUSE_KIND_FATAL != XEN_NETBACK_CAUSE_KIND_FATAL);
-QEMU_BUILD_BUG_ON(XenbusStateReconfigured !=
-                  XEN_NETBACK_STATE_RECONFIGURED);
+QEMU_BUILD_BUG_ON((int)NETIF_CAUSE_KIND_DROP !=
+                  (int)XEN_NETBACK_CAUSE_KIND_DROP ||
+                  (int)NETIF_CAUSE_KIND_ERROR !=
+                  (int)XEN_NETBACK_CAUSE_KIND_ERROR ||
+                  (int)NETIF_CAUSE_KIND_FATAL !=
+                  (int)XEN_NETBACK_CAUSE_KIND_FATAL);
+QEMU_BUILD_BUG_ON((int)XenbusStateReconfigured !=
+                  (int)XEN_NETBACK_STATE_RECONFIGURED);
 
 static double xen_netback_ratio(uint64_t num, uint64_t den)
 {
@@ -95,6 +99,9 @@ static XenNetbackInfo *xen_netback_info(XenNetbackDevice *netback)
     info->grant_mode = netback->grant_mode;
     info->max_queues = netback->max_queues;
     info->error = g_strdup(netback->error);
+    WITH_QEMU_LOCK_GUARD(&netback->stall_lock) {
+        info->stalled_queues = netback->stalled_queues;
+    }
 
     if (!netback->queues) {
         return info;

@@ -12,6 +12,7 @@
 #include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/log.h"
+#include "qemu/lockable.h"
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
@@ -24,6 +25,9 @@
 #include "system/iothread.h"
 #include "xen-netback.h"
 #include "trace.h"
+
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
 
 /*
  * Backend states, as this device drives them (frontend state -> action):
@@ -232,6 +236,8 @@ static void xen_netback_disconnect(XenNetbackDevice *netback)
 
 static void xen_netback_queue_fault(void *opaque, unsigned int generation,
                                     unsigned int index, const char *msg);
+static void xen_netback_queue_stall(void *opaque, unsigned int index,
+                                    bool stalled);
 
 static bool xen_netback_start_queues(XenNetbackDevice *netback, Error **errp)
 {
@@ -240,7 +246,9 @@ static bool xen_netback_start_queues(XenNetbackDevice *netback, Error **errp)
         .generation = netback->generation,
         .features = netback->features,
         .guard = &DEVICE(netback)->mem_reentrancy_guard,
+        .rx_stall_us = (int64_t)netback->rx_stall_ms * 1000,
         .fault = xen_netback_queue_fault,
+        .stall = xen_netback_queue_stall,
         .opaque = netback,
     };
     unsigned int i;
@@ -380,6 +388,38 @@ static void xen_netback_queue_fault(void *opaque, unsigned int generation,
     }
     qemu_mutex_unlock(&netback->fault_lock);
     qemu_bh_schedule(netback->fault_bh);
+}
+
+/*
+ * The tap's carrier follows the guest's RX: off while any queue's guest
+ * is stalled, as Linux netback does it, so the host's qdisc drops what
+ * would only wait in the tap's queue.  Called from the queues' threads.
+ */
+static void xen_netback_queue_stall(void *opaque, unsigned int index,
+                                    bool stalled)
+{
+    XenNetbackDevice *netback = opaque;
+    NetClientState *peer = qemu_get_peer(netback->nic->ncs, 0);
+    bool change;
+    int on;
+
+    QEMU_LOCK_GUARD(&netback->stall_lock);
+    if (stalled) {
+        change = netback->stalled_queues++ == 0;
+    } else {
+        assert(netback->stalled_queues > 0);
+        change = --netback->stalled_queues == 0;
+    }
+    if (!change) {
+        return;
+    }
+    on = !stalled;
+    trace_xen_netback_carrier(netback->xendev.frontend_id, netback->vif, on,
+                              netback->stalled_queues);
+    if (ioctl(tap_get_fd(peer), TUNSETCARRIER, &on) < 0) {
+        warn_report_once("xen-netback: cannot set the carrier of netdev "
+                         "'%s': %s", peer->name, strerror(errno));
+    }
 }
 
 static void xen_netback_fault_bh(void *opaque)
@@ -576,25 +616,21 @@ static bool xen_netback_check_iothreads(XenNetbackDevice *netback,
     return true;
 }
 
-static bool xen_netback_can_receive(NetClientState *nc)
-{
-    /*
-     * The data plane reads the tap queues itself; QEMU's net layer must
-     * never pull packets from them on our behalf.
-     */
-    return false;
-}
-
+/*
+ * While a queue serves the frontend, its data plane reads the tap itself
+ * and QEMU does not poll it.  Otherwise there is no guest to deliver to:
+ * what QEMU reads from the tap is dropped, as on a link without a peer,
+ * rather than queued in QEMU where nothing would ever take it.
+ */
 static ssize_t xen_netback_receive(NetClientState *nc, const uint8_t *buf,
                                    size_t size)
 {
-    return 0;
+    return size;
 }
 
 static NetClientInfo xen_netback_net_info = {
     .type = NET_CLIENT_DRIVER_NIC,
     .size = sizeof(NICState),
-    .can_receive = xen_netback_can_receive,
     .receive = xen_netback_receive,
 };
 
@@ -675,6 +711,8 @@ static const Property xen_netback_properties[] = {
     DEFINE_NIC_PROPERTIES(XenNetbackDevice, conf),
     DEFINE_PROP_INT32("vif", XenNetbackDevice, vif, -1),
     DEFINE_PROP_UINT32("queues", XenNetbackDevice, max_queues, 0),
+    /* How long a frame may wait for the guest's buffers (Linux: 10 s). */
+    DEFINE_PROP_UINT32("rx-stall-ms", XenNetbackDevice, rx_stall_ms, 0),
     DEFINE_PROP_LINK("iothread", XenNetbackDevice, iothread, TYPE_IOTHREAD,
                      IOThread *),
     DEFINE_PROP_ARRAY("iothreads", XenNetbackDevice, nr_iothread_ids,
@@ -705,11 +743,13 @@ static void xen_netback_instance_init(Object *obj)
 
     netback->grant_mode = XEN_NETBACK_GRANT_MODE_COPY;
     qemu_mutex_init(&netback->fault_lock);
+    qemu_mutex_init(&netback->stall_lock);
 }
 
 static void xen_netback_instance_finalize(Object *obj)
 {
     qemu_mutex_destroy(&XEN_NETBACK(obj)->fault_lock);
+    qemu_mutex_destroy(&XEN_NETBACK(obj)->stall_lock);
 }
 
 static void xen_netback_class_init(ObjectClass *class, void *data)
@@ -752,3 +792,4 @@ static void xen_netback_register_types(void)
 }
 
 type_init(xen_netback_register_types)
+

@@ -34,6 +34,7 @@ struct XenNetbackDevice {
     uint32_t nr_iothread_ids;
     char **iothread_ids;
     XenNetbackGrantMode grant_mode;
+    uint32_t rx_stall_ms;       /* 0: the engine's default */
 
     /* set at realize */
     NICState *nic;
@@ -55,6 +56,10 @@ struct XenNetbackDevice {
     QemuMutex fault_lock;
     unsigned int fault_generation;
     char *fault_msg;
+
+    /* queues whose guest stopped taking frames (under stall_lock) */
+    QemuMutex stall_lock;
+    unsigned int stalled_queues;
 
     /* guest fault log lines, rate-limited */
     int64_t log_window_start;

@@ -103,7 +103,12 @@ struct NetifQueue {
     unsigned int rx_nr_pkts;
     NetifRxPending rx_pending;
     bool rx_have_pending;
-    int64_t rx_stalled_since;
+    int64_t rx_stalled_since;   /* when the pending frame began to wait */
+    bool rx_stalled;            /* the guest took nothing for rx_stall_us */
+
+    /* events: progress (slots consumed) when the last one came */
+    uint64_t event_progress;
+    unsigned int spurious_run;  /* spurious events in a row */
 };
 
 /* Counters have one writer, the queue's thread; readers may be elsewhere. */

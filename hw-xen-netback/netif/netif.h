@@ -74,6 +74,13 @@ typedef struct NetifQueueOps {
      * @msg is only valid during the call.
      */
     void (*fatal)(void *opaque, const char *msg);
+    /*
+     * The guest stopped taking frames (@stalled: it posted no receive
+     * request for rx_stall_us) or takes them again.  While stalled, the
+     * engine drops every frame it has no room for at once; the glue should
+     * turn the vif's carrier off, so the host stops queueing to it.
+     */
+    void (*rx_stall)(void *opaque, bool stalled);
 } NetifQueueOps;
 
 typedef enum NetifGrantMode {
@@ -122,7 +129,10 @@ typedef struct NetifConfig {
     NetifGrantMode grant_mode;
     unsigned int vnet_hdr_len;  /* 10 or 12 */
     unsigned int max_batch;     /* packets per batch, 0 for the default */
-    /* How long a frame may wait for RX buffers, 0 for the default. */
+    /*
+     * How long a frame may wait for RX buffers before the guest counts as
+     * stalled, 0 for the default.
+     */
     int64_t rx_stall_us;
     const NetifQueueOps *ops;
     void *opaque;
@@ -130,8 +140,18 @@ typedef struct NetifConfig {
 
 #define NETIF_DEFAULT_BATCH     64
 #define NETIF_MAX_BATCH         NETIF_TX_RING_SIZE
-/* Linux netback's rx_stall_timeout_msecs and drain timeout. */
+/* Linux netback's rx_drain_timeout_msecs. */
 #define NETIF_DEFAULT_RX_STALL_US   (10 * G_USEC_PER_SEC)
+
+/*
+ * Spurious events (XSA-332): after NETIF_SPURIOUS_THRESHOLD events in a
+ * row that found nothing to do, the glue re-enables the event channel only
+ * after a delay that doubles from NETIF_SPURIOUS_DELAY_MIN_US up to
+ * NETIF_SPURIOUS_DELAY_MAX_US, like Linux's late EOI.
+ */
+#define NETIF_SPURIOUS_THRESHOLD        1
+#define NETIF_SPURIOUS_DELAY_MIN_US     1000
+#define NETIF_SPURIOUS_DELAY_MAX_US     G_USEC_PER_SEC
 
 /*
  * Create a queue over freshly connected rings (the frontend has run
@@ -146,8 +166,14 @@ NetifQueue *netif_queue_new(const NetifConfig *cfg, GError **errp);
  */
 void netif_queue_free(NetifQueue *q);
 
-/* Account an event channel notification (for the PPI/SPI figures). */
-void netif_queue_count_event(NetifQueue *q, bool rx);
+/*
+ * Account an event channel notification for @tx and/or @rx (one port may
+ * serve both), before the polls it triggers.  It is spurious when it finds
+ * nothing to do and the queue made no progress since the previous event:
+ * returns how long, in microseconds, the glue should leave the event
+ * channel masked after the polls (0: unmask at once).
+ */
+int64_t netif_queue_event(NetifQueue *q, bool tx, bool rx);
 
 /* Relaxed snapshot of the counters; safe from any thread. */
 void netif_queue_get_stats(const NetifQueue *q, NetifStats *out);
@@ -188,7 +214,9 @@ NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget);
  * the guest's RX buffers, with one grant copy call and one response push
  * per batch.  When the guest lacks buffers for the next frame, the tap is
  * not read (no TAP_READ), the frontend is asked for an event once enough
- * are posted, and the frame is dropped after rx_stall_us (DEADLINE).
+ * are posted, and after rx_stall_us (DEADLINE) the frame is dropped and the
+ * guest is stalled (ops->rx_stall): until it posts a request again, every
+ * frame the tap has is read and dropped (TAP_READ).
  */
 NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget);
 

@@ -71,7 +71,7 @@ static bool netif_config_check(const NetifConfig *cfg, GError **errp)
         return false;
     }
     if (!ops || !ops->copy || !ops->tap_writev || !ops->tap_readv ||
-        !ops->notify || !ops->fatal ||
+        !ops->notify || !ops->fatal || !ops->rx_stall ||
         (cfg->grant_mode == NETIF_GRANT_MAP && (!ops->map || !ops->unmap))) {
         g_set_error(errp, NETIF_ERROR, 0, "missing queue operation");
         return false;
@@ -124,13 +124,48 @@ void netif_queue_free(NetifQueue *q)
     g_free(q);
 }
 
-void netif_queue_count_event(NetifQueue *q, bool rx)
+int64_t netif_queue_event(NetifQueue *q, bool tx, bool rx)
 {
-    if (rx) {
-        NETIF_STAT_ADD(q, rx.events, 1);
-    } else {
+    uint64_t progress = q->stats.tx.slots + q->stats.rx.slots;
+    bool useful;
+    unsigned int shift;
+
+    if (tx) {
         NETIF_STAT_ADD(q, tx.events, 1);
     }
+    if (rx) {
+        NETIF_STAT_ADD(q, rx.events, 1);
+    }
+    /*
+     * Work done since the last event counts: with adaptive polling the
+     * requests an event announces are often consumed before it is read.
+     */
+    useful = progress != q->event_progress ||
+             (tx && netif_tx_has_work(q)) || (rx && netif_rx_has_work(q));
+    q->event_progress = progress;
+    if (useful) {
+        q->spurious_run = 0;
+        return 0;
+    }
+
+    if (tx) {
+        NETIF_STAT_ADD(q, tx.spurious, 1);
+    }
+    if (rx) {
+        NETIF_STAT_ADD(q, rx.spurious, 1);
+    }
+    if (q->spurious_run < 32) {
+        q->spurious_run++;
+    }
+    if (q->spurious_run <= NETIF_SPURIOUS_THRESHOLD) {
+        return 0;
+    }
+    shift = q->spurious_run - NETIF_SPURIOUS_THRESHOLD - 1;
+    if (shift >= 20 || NETIF_SPURIOUS_DELAY_MIN_US << shift >
+                       NETIF_SPURIOUS_DELAY_MAX_US) {
+        return NETIF_SPURIOUS_DELAY_MAX_US;
+    }
+    return NETIF_SPURIOUS_DELAY_MIN_US << shift;
 }
 
 bool netif_queue_has_work(const NetifQueue *q)

@@ -10,7 +10,10 @@
  *
  * A frame that does not fit the posted requests waits in the buffer; the
  * tap is not read meanwhile, so a guest that posts nothing costs one frame
- * of memory, and the frame is dropped once it waited rx_stall_us.
+ * of memory.  Once the frame waited rx_stall_us it is dropped and the guest
+ * is stalled, as Linux netback does it: the glue turns the carrier off, and
+ * every frame without room is dropped at once (the tap's queue drains)
+ * until the guest posts a request again.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -63,9 +66,12 @@ static unsigned int rx_slots_needed(const NetifRxPending *p)
 
 bool netif_rx_has_work(const NetifQueue *q)
 {
-    return q->rx_have_pending &&
-           q->rx.sring->req_prod - q->rx.req_cons >=
-           rx_slots_needed(&q->rx_pending);
+    RING_IDX posted = q->rx.sring->req_prod - q->rx.req_cons;
+
+    if (q->rx_stalled) {
+        return posted > 0;
+    }
+    return q->rx_have_pending && posted >= rx_slots_needed(&q->rx_pending);
 }
 
 /*
@@ -284,13 +290,23 @@ static int rx_slots_available(NetifQueue *q, unsigned int needed)
     return 0;
 }
 
-/* The guest posted no buffers for the waiting frame in time: drop it. */
-static void rx_drop_stalled(NetifQueue *q)
+static void rx_set_stalled(NetifQueue *q, bool stalled)
 {
-    q->rx_have_pending = false;
-    q->rx_stalled_since = 0;
-    q->rx_fill = 0;
-    rx_drop(q, NETIF_CAUSE_RX_STALL);
+    if (q->rx_stalled != stalled) {
+        q->rx_stalled = stalled;
+        q->ops->rx_stall(q->opaque, stalled);
+    }
+}
+
+/*
+ * Stalled, wait for any request at all (Linux netback's "ready"); false if
+ * one is posted already.
+ */
+static bool rx_arm_stalled_event(NetifQueue *q)
+{
+    q->rx.sring->req_event = q->rx.req_cons + 1;
+    xen_mb(); /* publish req_event before looking at req_prod again */
+    return q->rx.sring->req_prod == q->rx.req_cons;
 }
 
 NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
@@ -304,9 +320,17 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
     }
     NETIF_STAT_ADD(q, rx.polls, 1);
 
+    if (q->rx_stalled && q->rx.sring->req_prod != q->rx.req_cons) {
+        rx_set_stalled(q, false);   /* the ring checks below validate it */
+    }
     deadline = netif_rx_deadline(q);
     if (deadline && g_get_monotonic_time() >= deadline) {
-        rx_drop_stalled(q);
+        /* The waiting frame alone is in the buffer (see rx_flush()). */
+        q->rx_have_pending = false;
+        q->rx_stalled_since = 0;
+        q->rx_fill = 0;
+        rx_drop(q, NETIF_CAUSE_RX_STALL);
+        rx_set_stalled(q, true);
     }
 
     for (;;) {
@@ -341,6 +365,12 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
         if (ret < 0) {
             return NETIF_WAIT_DISABLED;
         }
+        if (ret == 0 && q->rx_stalled) {
+            /* No room, and none for a while: drain the tap. */
+            q->rx_have_pending = false;
+            rx_drop(q, NETIF_CAUSE_RX_STALL);
+            continue;
+        }
         if (ret == 0) {
             if (!q->rx_stalled_since) {
                 q->rx_stalled_since = g_get_monotonic_time();
@@ -348,9 +378,13 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
             break;
         }
         rx_place(q);
+        rx_set_stalled(q, false);
     }
 
     rx_flush(q);
+    if (q->rx_stalled && !rx_arm_stalled_event(q)) {
+        wait |= NETIF_WAIT_MORE;    /* a request came meanwhile */
+    }
     /* While a frame waits for buffers, the tap is not read. */
     return wait | (q->rx_have_pending ? NETIF_WAIT_DEADLINE
                                       : NETIF_WAIT_TAP_READ);

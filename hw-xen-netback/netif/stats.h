@@ -25,6 +25,7 @@
  */
 #define NETIF_DIR_COUNTERS(X)                                           \
     X(events)           /* event channel notifications taken */        \
+    X(spurious)         /* of which found nothing to do (XSA-332) */    \
     X(polls)            /* poll handler runs */                         \
     X(packets)          /* packets delivered (tap or guest) */          \
     X(slots)            /* ring requests consumed */                    \

@@ -193,6 +193,15 @@ static void fake_fatal(void *opaque, const char *msg)
     f->fatal_msg = g_strdup(msg);
 }
 
+static void fake_rx_stall(void *opaque, bool stalled)
+{
+    Fake *f = opaque;
+
+    g_assert(f->stalled != stalled);    /* the engine reports changes */
+    f->stalled = stalled;
+    f->stall_changes++;
+}
+
 const NetifQueueOps fake_ops = {
     .map = fake_map,
     .unmap = fake_unmap,
@@ -201,6 +210,7 @@ const NetifQueueOps fake_ops = {
     .tap_readv = fake_tap_readv,
     .notify = fake_notify,
     .fatal = fake_fatal,
+    .rx_stall = fake_rx_stall,
 };
 
 static void *fake_page_alloc(void)

@@ -48,6 +48,8 @@ typedef struct Fake {
     unsigned int notify_tx, notify_rx;
     unsigned int fatal_count;
     char *fatal_msg;
+    bool stalled;               /* what ops->rx_stall said last */
+    unsigned int stall_changes;
 
     /* frontend */
     netif_tx_sring_t *tx_sring;

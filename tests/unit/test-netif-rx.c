@@ -254,24 +254,108 @@ static void test_back_pressure(void)
     g_assert_cmpmem(p.data, p.len, frame, len);
     g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 1);
 
-    /* at its deadline, the waiting frame is dropped; the next one waits */
+    /*
+     * At its deadline the waiting frame is dropped and the guest is
+     * stalled: the frame behind it goes too, the tap is read again.
+     */
     deadline = netif_rx_deadline(f.q);
     g_assert_cmpint(deadline, >, 0);
     while (g_get_monotonic_time() < deadline) {
         g_usleep(deadline - g_get_monotonic_time());
     }
-    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
-    g_assert_cmpint(netif_rx_deadline(f.q), >, deadline);
-    g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 0);
-    netif_queue_get_stats(f.q, &st);
-    g_assert_cmpuint(st.cause[NETIF_CAUSE_RX_STALL], ==, 1);
-    g_assert_cmpuint(st.rx.drops, ==, 1);
-
-    fake_rx_post(&f, 1);
     g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
     g_assert_cmpint(netif_rx_deadline(f.q), ==, 0);
-    g_assert(rx_take(&f, &p));
     g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 0);
+    g_assert_true(f.stalled);
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.cause[NETIF_CAUSE_RX_STALL], ==, 2);
+    g_assert_cmpuint(st.rx.drops, ==, 2);
+
+    /* One posted request ends the stall; the next frame is delivered. */
+    fake_rx_post(&f, 1);
+    fake_tap_queue(&f, &vh, frame, len);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_false(f.stalled);
+    g_assert_cmpuint(f.stall_changes, ==, 2);
+    g_assert(rx_take(&f, &p));
+    g_assert_cmpmem(p.data, p.len, frame, len);
+    fake_cleanup(&f);
+}
+
+/*
+ * A guest that posts nothing: once the first frame has waited
+ * rx_stall_us, every frame queued behind it is dropped in that poll (the
+ * tap's queue is drained, not one frame per deadline), the glue is told
+ * to turn the carrier off, and frames that come while the guest stays
+ * stalled are dropped as they come.  The first request posted ends it.
+ */
+static void test_stall_drains(void)
+{
+    static const NetifVnetHdr vh;
+    static RxPacket p;
+    uint8_t frame[1500];
+    size_t len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
+                                  false, 1400, false);
+    int64_t deadline;
+    NetifStats st;
+    unsigned int i;
+    Fake f;
+
+    fake_init(&f, NETIF_GRANT_COPY);
+    f.cfg.rx_stall_us = 50 * 1000;
+    fake_start(&f);
+    for (i = 0; i < 500; i++) {
+        fake_tap_queue(&f, &vh, frame, len);
+    }
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
+    g_assert_false(f.stalled);
+    deadline = netif_rx_deadline(f.q);
+    while (g_get_monotonic_time() < deadline) {
+        g_usleep(deadline - g_get_monotonic_time());
+    }
+
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 0);
+    g_assert_true(f.stalled);
+    g_assert_cmpuint(f.stall_changes, ==, 1);
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.cause[NETIF_CAUSE_RX_STALL], ==, 500);
+    /* and the guest is asked for an event once it posts anything */
+    g_assert_cmpuint(f.rx_sring->req_event, ==, 1);
+    g_assert_false(netif_queue_has_work(f.q));
+
+    /* while stalled, frames go as they come, without waiting */
+    for (i = 0; i < 10; i++) {
+        fake_tap_queue(&f, &vh, frame, len);
+    }
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_cmpint(netif_rx_deadline(f.q), ==, 0);
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.cause[NETIF_CAUSE_RX_STALL], ==, 510);
+    g_assert_cmpuint(st.rx.packets, ==, 0);
+
+    /* the budget still bounds one poll */
+    for (i = 0; i < 10; i++) {
+        fake_tap_queue(&f, &vh, frame, len);
+    }
+    g_assert_cmpint(netif_rx_poll(f.q, 4), ==,
+                    NETIF_WAIT_TAP_READ | NETIF_WAIT_MORE);
+    g_assert_cmpuint(g_queue_get_length(&f.readable), ==, 6);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+
+    /* a posted request is work for adaptive polling, and ends the stall */
+    fake_rx_post(&f, 4);
+    g_assert_true(netif_queue_has_work(f.q));
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_false(f.stalled);
+    g_assert_cmpuint(f.stall_changes, ==, 2);
+    fake_tap_queue(&f, &vh, frame, len);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert(rx_take(&f, &p));
+    g_assert_cmpmem(p.data, p.len, frame, len);
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.cause[NETIF_CAUSE_RX_STALL], ==, 520);
+    g_assert_cmpuint(st.rx.drops, ==, 520);
     fake_cleanup(&f);
 }
 
@@ -546,6 +630,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/rx/csum-flags", test_csum_flags);
     g_test_add_func("/netif/rx/sw-csum", test_sw_csum);
     g_test_add_func("/netif/rx/back-pressure", test_back_pressure);
+    g_test_add_func("/netif/rx/stall-drains", test_stall_drains);
     g_test_add_func("/netif/rx/batching", test_batching);
     g_test_add_func("/netif/rx/many-large", test_many_large);
     g_test_add_func("/netif/rx/gso-refused", test_gso_refused);

@@ -891,6 +891,59 @@ static void test_has_work(void)
     fake_cleanup(&f);
 }
 
+/*
+ * XSA-332: an event that finds nothing to do, with no progress since the
+ * last one, is spurious; past the threshold the event channel stays masked
+ * for a delay that doubles up to a cap.  Work announced by an event, or
+ * done since the previous one (adaptive polling took it first), is not
+ * spurious and resets the run.
+ */
+static void test_spurious_events(void)
+{
+    int64_t delay, last = 0;
+    NetifStats st;
+    unsigned int i;
+    Fake f;
+
+    fake_init(&f, NETIF_GRANT_COPY);
+    fake_start(&f);
+    for (i = 0; i < NETIF_SPURIOUS_THRESHOLD; i++) {
+        g_assert_cmpint(netif_queue_event(f.q, true, false), ==, 0);
+    }
+    g_assert_cmpint(netif_queue_event(f.q, true, false), ==,
+                    NETIF_SPURIOUS_DELAY_MIN_US);
+    for (i = 0; i < 40; i++) {
+        delay = netif_queue_event(f.q, true, true);
+        g_assert_cmpint(delay, >=, last);
+        g_assert_cmpint(delay, <=, NETIF_SPURIOUS_DELAY_MAX_US);
+        last = delay;
+    }
+    g_assert_cmpint(last, ==, NETIF_SPURIOUS_DELAY_MAX_US);
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.tx.events, ==, NETIF_SPURIOUS_THRESHOLD + 41);
+    g_assert_cmpuint(st.tx.spurious, ==, NETIF_SPURIOUS_THRESHOLD + 41);
+    g_assert_cmpuint(st.rx.events, ==, 40);
+    g_assert_cmpuint(st.rx.spurious, ==, 40);
+
+    /* requests to take: not spurious, and the run starts over */
+    send_mix(&f, 2);
+    g_assert_cmpint(netif_queue_event(f.q, true, false), ==, 0);
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+    /* polling took them before this event was read: not spurious either */
+    send_mix(&f, 2);
+    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+    g_assert_cmpint(netif_queue_event(f.q, true, false), ==, 0);
+    for (i = 0; i < NETIF_SPURIOUS_THRESHOLD; i++) {
+        g_assert_cmpint(netif_queue_event(f.q, true, false), ==, 0);
+    }
+    g_assert_cmpint(netif_queue_event(f.q, true, false), ==,
+                    NETIF_SPURIOUS_DELAY_MIN_US);
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.tx.events, ==, 2 * NETIF_SPURIOUS_THRESHOLD + 44);
+    g_assert_cmpuint(st.tx.spurious, ==, 2 * NETIF_SPURIOUS_THRESHOLD + 42);
+    fake_cleanup(&f);
+}
+
 /* The budget bounds one call; the rest waits for the next one. */
 static void test_budget(void)
 {
@@ -1011,6 +1064,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/tx/batching", test_batching);
     g_test_add_func("/netif/tx/budget", test_budget);
     g_test_add_func("/netif/tx/has-work", test_has_work);
+    g_test_add_func("/netif/event/spurious", test_spurious_events);
     g_test_add_func("/netif/tx/tap-error", test_tap_error);
     g_test_add_func("/netif/tx/config", test_config);
     g_test_add_func("/netif/stats/names", test_stat_names);
