@@ -18,6 +18,7 @@
 #include "qapi/visitor.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-properties-system.h"
+#include "hw/xen/xen-backend.h"
 #include "hw/xen/xen-bus-helper.h"
 #include "hw/xen/interface/io/xs_wire.h"
 #include "net/net.h"
@@ -793,3 +794,34 @@ static void xen_netback_register_types(void)
 
 type_init(xen_netback_register_types)
 
+/*
+ * Registering the backend type makes xen-bus watch backend/qnetback, which
+ * is how it finishes an unplug (device_del): once the frontend has closed
+ * and the backend is offline and Closed, it unparents the device.
+ */
+static void xen_netback_backend_create(XenBackendInstance *backend,
+                                       QDict *opts, Error **errp)
+{
+    /* Which tap to serve is QEMU's configuration, not xenstore's. */
+    error_setg(errp, "qnetback vif %s: create it with -device xen-netback "
+               "or device_add", xen_backend_get_name(backend));
+}
+
+static void xen_netback_backend_destroy(XenBackendInstance *backend,
+                                        Error **errp)
+{
+    /* Nothing was created through xenstore, so nothing is destroyed. */
+}
+
+static const XenBackendInfo xen_netback_backend_info = {
+    .type = "qnetback",
+    .create = xen_netback_backend_create,
+    .destroy = xen_netback_backend_destroy,
+};
+
+static void xen_netback_register_backend(void)
+{
+    xen_backend_register(&xen_netback_backend_info);
+}
+
+xen_backend_init(xen_netback_register_backend);
