@@ -1,7 +1,9 @@
 /*
- * qnb-netfront: the cases: a well-behaved one ("good") and the
- * hostile-frontend classes of docs/DESIGN "Bad input", with the checks
- * of how the backend reacted.
+ * qnb-netfront: the cases: a well-behaved one ("good"), the
+ * hostile-frontend classes of docs/DESIGN "Bad input", and stress on the
+ * connection's life: faults racing a multi-queue connect or our own
+ * Closing, an event storm, reconnect cycles and a stalled RX ring; each
+ * with the checks of how the backend reacted.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cases.h"
 #include "evtchn.h"
@@ -179,7 +182,7 @@ static bool case_bad_gref(Vif *v, Detail *d)
     sizes[0] = 42;
     sizes[1] = (unsigned int)len - 42;
     tx_queue_layout(v, frame, len, sizes, 2, 0, 0);
-    RING_GET_REQUEST(&v->tx, v->tx.req_prod_pvt - 1)->gref = BAD_GREF;
+    tx_queued(v, 1)->gref = BAD_GREF;
 
     len = build_udp(frame, v, "qnb-netfront bad-gref C", 64, false);
     tx_queue_frame(v, frame, len);
@@ -209,7 +212,7 @@ static bool case_offset_overflow(Vif *v, Detail *d)
     size = (unsigned int)len;
     /* offset 4000 + ~200 bytes: the slot runs past its page. */
     tx_queue_layout(v, frame, len, &size, 1, 0, 0);
-    RING_GET_REQUEST(&v->tx, v->tx.req_prod_pvt - 1)->offset = 4000;
+    tx_queued(v, 1)->offset = 4000;
     tx_push(v);
     note(d, "slot offset 4000 size %zu", len);
     return expect_fatal(v, d, "offset-overflow", "crosses the page");
@@ -228,7 +231,7 @@ static bool case_size_chain(Vif *v, Detail *d)
     len = build_udp(frame, v, "qnb-netfront size-chain", 250, false);
     tx_queue_layout(v, frame, len, sizes, 2, 0, 0);
     /* The first slot claims 100 bytes in all; its second slot has 200. */
-    RING_GET_REQUEST(&v->tx, v->tx.req_prod_pvt - 2)->size = 100;
+    tx_queued(v, 2)->size = 100;
     tx_push(v);
     if (tx_collect(v, 2, st, 5000) != 2) {
         note(d, "responses missing");
@@ -260,13 +263,15 @@ static bool case_too_many_slots(Vif *v, Detail *d)
 
 static bool case_bogus_req_prod(Vif *v, Detail *d)
 {
+    VifQueue *q = &v->q[0];
+
     if (!case_begin(v, d, "bogus-req-prod")) {
         return false;
     }
     wmb();
-    v->tx.sring->req_prod = v->tx.req_prod_pvt + 1000;
+    q->tx.sring->req_prod = q->tx.req_prod_pvt + 1000;
     wmb();
-    evtchn_notify(v->evtchn_fd, v->port);
+    evtchn_notify(q->evtchn_fd, q->port);
     note(d, "req_prod = req_cons + 1000");
     return expect_fatal(v, d, "bogus-req-prod", "req_prod");
 }
@@ -277,7 +282,7 @@ static bool case_unknown_extra(Vif *v, Detail *d)
     struct netif_extra_info extra = {
         .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
     };
-    netif_tx_request_t *r;
+    netif_tx_front_ring_t *tx = &v->q[0].tx;
     size_t len;
 
     if (!case_begin(v, d, "unknown-extra")) {
@@ -285,11 +290,10 @@ static bool case_unknown_extra(Vif *v, Detail *d)
     }
     len = build_udp(frame, v, "qnb-netfront unknown-extra", 64, false);
     tx_queue_frame(v, frame, len);
-    RING_GET_REQUEST(&v->tx, v->tx.req_prod_pvt - 1)->flags |=
-        NETTXF_extra_info;
-    r = RING_GET_REQUEST(&v->tx, v->tx.req_prod_pvt);
-    memcpy(r, &extra, sizeof(extra));
-    v->tx.req_prod_pvt++;
+    tx_queued(v, 1)->flags |= NETTXF_extra_info;
+    /* Raw: tx_put() would write an id over the extra's bytes. */
+    memcpy(RING_GET_REQUEST(tx, tx->req_prod_pvt), &extra, sizeof(extra));
+    tx->req_prod_pvt++;
     tx_push(v);
     note(d, "extra-info type %u", extra.type);
     return expect_fatal(v, d, "unknown-extra", "extra type");
@@ -399,14 +403,14 @@ static bool case_header_split(Vif *v, Detail *d)
  */
 static bool case_revoke_rings(Vif *v, Detail *d)
 {
-    Grants *g[] = { &v->rings };
+    Grants *g[] = { &v->q[0].rings };
     int n;
 
     if (!case_begin(v, d, "revoke-rings")) {
         return false;
     }
     leak_check_mark();
-    grants_free(&v->rings);     /* v->tx and v->rx must not be used now */
+    grants_free(&v->q[0].rings);    /* its rings must not be used now */
     n = leak_check_count(g, 1);
     if (!leak_check_usable()) {
         note(d, "released the ring grants while Connected; "
@@ -423,7 +427,14 @@ static bool case_revoke_rings(Vif *v, Detail *d)
     return n == 2;
 }
 
-static bool case_rx_no_buffers(Vif *v, Detail *d)
+/*
+ * Connected with no RX buffer posted while dom0 floods us (at rendezvous
+ * @starved), then buffers posted (at @posted, dom0 sends datagrams
+ * starting with @marker): the vif must stay Connected and deliver again.
+ */
+static bool rx_starve_then_post(Vif *v, Detail *d, const char *name,
+                                const char *starved, const char *posted,
+                                const char *marker)
 {
     unsigned int frames = 0, marked = 0;
     bool ok;
@@ -432,26 +443,359 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
         note(d, "needs --sync: dom0 sends the traffic");
         return false;
     }
-    if (!case_begin(v, d, "rx-no-buffers")) {
+    if (!case_begin(v, d, name)) {
         return false;
     }
-    /* No RX buffer posted: dom0 floods us meanwhile. */
-    if (!sync_point("rx-nobuf")) {
+    if (!sync_point("%s", starved)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
-    if (!expect_alive(v, d, "rx-no-buffers")) {
+    if (!expect_alive(v, d, name)) {
         return false;
     }
     rx_post(v, RX_POOL);
-    if (!sync_point("rx-posted")) {
+    if (!sync_point("%s", posted)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
-    ok = rx_poll(v, 8000, "qnb-rx-posted", &frames, &marked, d);
+    ok = rx_poll(v, 8000, marker, &frames, &marked, d);
     note(d, "after posting %u buffers: %u frames, %u of dom0's marked ones",
          RX_POOL, frames, marked);
     return ok && marked > 0;
+}
+
+/* dom0 floods a guest without buffers; QEMU must not queue the flood. */
+static bool case_rx_no_buffers(Vif *v, Detail *d)
+{
+    return rx_starve_then_post(v, d, "rx-no-buffers", "rx-nobuf",
+                               "rx-posted", "qnb-rx-posted");
+}
+
+/* ------------------------------------------------------------------ */
+/* Connecting, closing and kicking under stress */
+
+#define CLOSING_FAULT_ROUNDS    24
+#define STORM_MS                5000
+#define RECONNECT_CYCLES        200
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Busy-wait: a sleep would round a few hundred us up to timer ticks. */
+static void spin_us(unsigned int us)
+{
+    int64_t end = now_us() + us;
+
+    while (now_us() < end) {
+        /* spin */
+    }
+}
+
+/* An impossible TX req_prod on @q: four rings ahead of its responses. */
+static void tx_bogus_req_prod(VifQueue *q)
+{
+    wmb();
+    q->tx.sring->req_prod = q->tx.sring->rsp_prod + 4 * RING_SIZE(&q->tx);
+    wmb();
+}
+
+/* Break every queue's TX ring, then kick every queue. */
+static void fault_all_queues(Vif *v)
+{
+    unsigned int i;
+
+    for (i = 0; i < v->nr_queues; i++) {
+        tx_bogus_req_prod(&v->q[i]);
+    }
+    for (i = 0; i < v->nr_queues; i++) {
+        evtchn_notify(v->q[i].evtchn_fd, v->q[i].port);
+    }
+}
+
+#define CONNECT_FAULT_ROUNDS    8
+
+/*
+ * The backend is Closing for a fault: it must stay so, not become
+ * Connected again once the connect it interrupted is over.
+ */
+static bool stays_closing(Vif *v, Detail *d, unsigned int round)
+{
+    int st;
+
+    sleep_ms(500);
+    st = be_state(v);
+    if (st != XB_CLOSING) {
+        note(d, "round %u: the backend went from Closing to state %d",
+             round, st);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * One queue's TX ring is broken before we write Connected, so the backend
+ * meets the fault while it is still connecting (attaching the queues
+ * after it).  It must end Closing with the error naming that queue, never
+ * Connected without a data plane.  Each round breaks the next queue; the
+ * last round's fault is shown to dom0 and closed by the runner.
+ */
+static bool case_connect_fault(Vif *v, Detail *d)
+{
+    unsigned int round, named = 0, broken = 0, queues = 0;
+    char want[16];
+    char *err;
+    bool ok = true;
+    int st;
+
+    for (round = 0; round < CONNECT_FAULT_ROUNDS && ok; round++) {
+        bool last = round + 1 == CONNECT_FAULT_ROUNDS;
+
+        v->nr_queues = QNB_MAX_QUEUES;
+        if (!vif_prepare(v, d)) {
+            return false;
+        }
+        if (v->nr_queues < 2) {
+            note(d, "needs a backend with 2 queues or more, it offers %u",
+                 v->be_max_queues);
+            return false;
+        }
+        queues = v->nr_queues;
+        broken = (round + 1) % queues;
+        tx_bogus_req_prod(&v->q[broken]);
+        if (!vif_go(v, d, false)) {
+            return false;
+        }
+        if (last) {
+            ok = expect_fatal(v, d, "connect-fault", "req_prod");
+        } else if (!be_wait(v, XB_CLOSING, 5000, &st)) {
+            note(d, "round %u (queue %u broken): backend in state %d, not "
+                 "Closing", round, broken, st);
+            ok = false;
+        }
+        ok = ok && stays_closing(v, d, round);
+        err = be_error(v);
+        snprintf(want, sizeof(want), "queue %u:", broken);
+        if (err && strstr(err, want)) {
+            named++;
+        } else {
+            note(d, "round %u: error '%s' does not name queue %u", round,
+                 err ? err : "", broken);
+            ok = false;
+        }
+        free(err);
+        if (!last && !vif_close(v, d)) {
+            return false;
+        }
+    }
+    note(d, "%u rounds of %u queues, one broken before Connected: "
+         "Closing each time, the error naming the broken queue %u times",
+         round, queues, named);
+    return ok;
+}
+
+/*
+ * A fault racing our own Closing.  Each round connects 4 queues; even
+ * rounds write Closing and then break every TX ring, odd rounds break
+ * them and then write Closing, the gap growing by 400 us every two
+ * rounds.  Whichever the backend sees first, it must close, give back
+ * every grant and come back to InitWait; a crashed QEMU makes the next
+ * wait time out.
+ */
+static bool case_closing_fault(Vif *v, Detail *d)
+{
+    /* Index 0: Closing first, 1: fault first. */
+    unsigned int rounds[2] = { 0, 0 }, seen[2] = { 0, 0 };
+    unsigned int round, queues = 0;
+
+    for (round = 0; round < CLOSING_FAULT_ROUNDS; round++) {
+        unsigned int gap = round / 2 * 400;
+        bool fault_first = round & 1;
+        char *err;
+
+        v->nr_queues = QNB_MAX_QUEUES;
+        if (!vif_connect(v, d)) {
+            note(d, "round %u: connect failed", round);
+            return false;   /* the runner closes */
+        }
+        queues = v->nr_queues;
+        if (fault_first) {
+            fault_all_queues(v);
+            spin_us(gap);
+            vif_set_state(v, XB_CLOSING);
+        } else {
+            vif_set_state(v, XB_CLOSING);
+            spin_us(gap);
+            fault_all_queues(v);
+        }
+        /* Copes with the backend Connected, Closing or Closed by now. */
+        if (!vif_close(v, d)) {
+            note(d, "round %u (%s first, gap %u us): close failed", round,
+                 fault_first ? "fault" : "Closing", gap);
+            return false;
+        }
+        rounds[fault_first]++;
+        /* The error node stays until we connect again. */
+        err = be_error(v);
+        if (err) {
+            seen[fault_first]++;
+            debug("closing-fault round %u: error '%s'", round, err);
+        }
+        free(err);
+    }
+    note(d, "%u rounds of %u queues, all closed cleanly; the backend saw "
+         "the fault in %u/%u Closing-first and %u/%u fault-first rounds",
+         round, queues, seen[0], rounds[0], seen[1], rounds[1]);
+    /* And it still serves: one more connection, for the runner to close. */
+    return case_begin(v, d, "closing-fault");
+}
+
+/*
+ * dom0 removes the device (device_del) while we break it: the unplug
+ * moves the backend to Closing with our 4 queues still served, and we
+ * break every TX ring around our own Closing and Closed.  xen-bus then
+ * removes the device; QEMU must survive it and let go of every grant.
+ * The vif is gone afterwards: this is its last case.
+ */
+static bool case_removal_fault(Vif *v, Detail *d)
+{
+    int st;
+
+    if (!opt_sync) {
+        note(d, "needs --sync: dom0 removes the device");
+        return false;
+    }
+    v->nr_queues = QNB_MAX_QUEUES;
+    if (!vif_connect(v, d)) {
+        return false;
+    }
+    if (!sync_point("remove %d", v->index)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    if (!be_wait(v, XB_CLOSING, 10000, &st)) {
+        note(d, "backend in state %d after device_del, not Closing", st);
+        return false;
+    }
+    fault_all_queues(v);
+    vif_set_state(v, XB_CLOSING);
+    spin_us(300);
+    fault_all_queues(v);
+    vif_set_state(v, XB_CLOSED);
+    note(d, "%u queues broken around our Closing and Closed during the "
+         "removal", v->nr_queues);
+    return vif_wait_removed(v, d, 10000);
+}
+
+/*
+ * Kick the backend as fast as we can for 5 s with nothing on the rings.
+ * It must stay Connected and serving (dom0 watches it meanwhile).
+ */
+static bool case_event_storm(Vif *v, Detail *d)
+{
+    VifQueue *q = &v->q[0];
+    unsigned int kicks = 0, i;
+    int64_t t0, t;
+
+    if (!case_begin(v, d, "event-storm")) {
+        return false;
+    }
+    if (!sync_point("storm-begin")) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    t0 = now_ms();
+    do {
+        for (i = 0; i < 64; i++) {
+            evtchn_notify(q->evtchn_fd, q->port);
+        }
+        kicks += 64;
+        /* Whatever the backend sends back must not pile up. */
+        if (!(kicks % 4096)) {
+            evtchn_drain(q->evtchn_fd);
+        }
+        t = now_ms();
+    } while (t - t0 < STORM_MS);
+    evtchn_drain(q->evtchn_fd);
+    note(d, "%u kicks in %lld ms (%lld/s)", kicks, (long long)(t - t0),
+         (long long)kicks * 1000 / (t - t0));
+    if (!sync_point("storm-end %u", kicks)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    return expect_alive(v, d, "event-storm");
+}
+
+/*
+ * Connect and close 200 times while dom0 sends us traffic, RX buffers
+ * posted each time: dom0 samples QEMU's memory after cycles 10 and 200,
+ * so a leak per connection shows.
+ */
+static bool case_reconnect_cycles(Vif *v, Detail *d)
+{
+    int64_t t0, t_sync = 0, ms;
+    unsigned int i, done = 0;
+    bool ok = true, synced = true;
+
+    if (!opt_sync) {
+        note(d, "needs --sync: dom0 sends the traffic and samples QEMU");
+        return false;
+    }
+    if (!sync_point("cycles-begin")) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    t0 = now_ms();
+    for (i = 1; i <= RECONNECT_CYCLES; i++) {
+        if (!vif_connect(v, d)) {
+            note(d, "cycle %u: connect failed", i);
+            ok = false;
+            break;          /* the runner closes */
+        }
+        /* Somewhere for dom0's frames to go; nothing takes them. */
+        rx_post(v, RX_POOL);
+        if (!vif_close(v, d)) {
+            note(d, "cycle %u: close failed", i);
+            ok = false;
+            break;
+        }
+        done = i;
+        if (i == 10 || i == RECONNECT_CYCLES) {
+            int64_t ts = now_ms();
+
+            if (!sync_point("cycles %u", i)) {
+                note(d, "no rendezvous with dom0 after cycle %u", i);
+                ok = synced = false;
+                break;
+            }
+            t_sync += now_ms() - ts;
+        }
+    }
+    ms = now_ms() - t0 - t_sync;
+    note(d, "%u cycles in %lld ms (%.1f/s, not counting the rendezvous)",
+         done, (long long)ms, ms > 0 ? done * 1000.0 / (double)ms : 0.0);
+    /* Stop dom0's traffic, even after a failure. */
+    if (synced && !sync_point("cycles-end")) {
+        note(d, "no rendezvous with dom0");
+        ok = false;
+    }
+    /* And it still serves: one more connection, for the runner to close. */
+    return ok && case_begin(v, d, "reconnect-cycles");
+}
+
+/*
+ * Like rx-no-buffers, for the stall bound: with no RX buffer posted the
+ * backend must declare us stalled and drop what it queued for us, stay
+ * Connected, and deliver again once we post buffers.
+ */
+static bool case_rx_stall(Vif *v, Detail *d)
+{
+    return rx_starve_then_post(v, d, "rx-stall", "rx-stall", "rx-resumed",
+                               "qnb-rx-resumed");
 }
 
 const Case cases[] = {
@@ -466,6 +810,12 @@ const Case cases[] = {
     { "header-split", case_header_split },
     { "rx-no-buffers", case_rx_no_buffers },
     { "revoke-rings", case_revoke_rings },
+    { "connect-fault", case_connect_fault },
+    { "closing-fault", case_closing_fault },
+    { "event-storm", case_event_storm },
+    { "reconnect-cycles", case_reconnect_cycles },
+    { "rx-stall", case_rx_stall },
+    { "removal-fault", case_removal_fault },
 };
 const unsigned int nr_cases = sizeof(cases) / sizeof(cases[0]);
 

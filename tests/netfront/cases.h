@@ -11,8 +11,9 @@
 #include "vif.h"
 
 /*
- * A case connects @v, plays, and says in @d what it saw; true if the
- * backend reacted as it should.  The caller disconnects.
+ * A case connects @v (v->nr_queues is 1 unless it asks for more), plays,
+ * and says in @d what it saw; true if the backend reacted as it should.
+ * The caller disconnects.
  */
 typedef bool (*CaseFn)(Vif *v, Detail *d);
 

@@ -4,12 +4,15 @@
  * It runs inside a PV domU and speaks to the real hypervisor: xenstore over
  * the xenbus device (the xs_wire.h protocol, no libxenstore), grants with
  * /dev/xen/gntalloc, event channels with /dev/xen/evtchn.  It connects to
- * its vif like Linux netfront does, then plays one or more cases: a
- * well-behaved one ("good") and the hostile-frontend classes of
- * docs/DESIGN "Bad input".  Each case connects, sends a good packet, does
- * its thing, checks how the backend reacted, and disconnects, so the next
- * case reconnects on the same vif (the first one, or --vif N, or N for a
- * case given as NAME@N).  One line per case:
+ * its vif like Linux netfront does, with one queue or several (netif.h's
+ * multi-queue keys; only queue 0 carries data), then plays one or more
+ * cases: a well-behaved one ("good"), the hostile-frontend classes of
+ * docs/DESIGN "Bad input", and stress on the connection's life (faults
+ * racing a multi-queue connect or our own Closing, an event storm,
+ * reconnect cycles, a stalled RX ring).  Each case connects, sends a good
+ * packet, does its thing, checks how the backend reacted, and
+ * disconnects, so the next case reconnects on the same vif (the first
+ * one, or --vif N, or N for a case given as NAME@N).  One line per case:
  *
  *     qnb-netfront: case NAME: PASS (vif N; details)
  *     qnb-netfront: case NAME: FAIL (vif N; details)
@@ -26,9 +29,10 @@
  *
  * This file has the options, the console output and main(); xs.c is the
  * xenstore client (and the --sync rendezvous), gnt.c the grants and their
- * release check, evtchn.c the event channels, vif.c connecting and
- * disconnecting a vif, ring.c the TX and RX rings, packet.c the test
- * packets and cases.c the cases.
+ * release check, evtchn.c the event channels, vif.c connecting (in one
+ * step or two, to tamper in between) and disconnecting a vif, ring.c the
+ * TX and RX rings of queue 0, packet.c the test packets and cases.c the
+ * cases.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -235,7 +239,7 @@ static bool run_case(int c, int where, int first)
     debug("case %s on vif %d: start", name, v->index);
     ok = cases[c].fn(v, &d);
     /* Whatever happened, leave the vif ready for the next case. */
-    if (!vif_close(v, &d)) {
+    if (!v->removed && !vif_close(v, &d)) {
         ok = false;
     }
     say("case %s: %s (vif %d; %s)", name, ok ? "PASS" : "FAIL",

@@ -1,6 +1,7 @@
 /*
  * qnb-netfront: I/O on the vif's TX and RX rings: building netif
- * requests, pushing them, collecting responses.
+ * requests, pushing them, collecting responses.  All of it on queue 0,
+ * the one with the data pages.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,20 +22,29 @@ static unsigned int tx_page(Vif *v)
 
 void tx_put(Vif *v, const netif_tx_request_t *req)
 {
-    netif_tx_request_t *r = RING_GET_REQUEST(&v->tx, v->tx.req_prod_pvt);
+    netif_tx_front_ring_t *tx = &v->q[0].tx;
+    netif_tx_request_t *r = RING_GET_REQUEST(tx, tx->req_prod_pvt);
 
     *r = *req;
-    r->id = (uint16_t)(v->tx.req_prod_pvt % RING_SIZE(&v->tx));
-    v->tx.req_prod_pvt++;
+    r->id = (uint16_t)(tx->req_prod_pvt % RING_SIZE(tx));
+    tx->req_prod_pvt++;
+}
+
+netif_tx_request_t *tx_queued(Vif *v, unsigned int back)
+{
+    netif_tx_front_ring_t *tx = &v->q[0].tx;
+
+    return RING_GET_REQUEST(tx, tx->req_prod_pvt - back);
 }
 
 void tx_push(Vif *v)
 {
+    VifQueue *q = &v->q[0];
     int notify;
 
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&v->tx, notify);
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
     (void)notify;
-    evtchn_notify(v->evtchn_fd, v->port);   /* always: we are the test */
+    evtchn_notify(q->evtchn_fd, q->port);   /* always: we are the test */
 }
 
 /*
@@ -81,29 +91,30 @@ unsigned int tx_queue_frame(Vif *v, const uint8_t *frame, size_t len)
 unsigned int tx_collect(Vif *v, unsigned int nr, int16_t *status,
                         unsigned int ms)
 {
+    VifQueue *q = &v->q[0];
     int64_t deadline = now_ms() + ms;
     unsigned int got = 0;
 
     if (!nr) {
-        nr = v->tx.req_prod_pvt - v->tx.rsp_cons;
+        nr = q->tx.req_prod_pvt - q->tx.rsp_cons;
     }
     while (got < nr) {
-        RING_IDX rp = v->tx.sring->rsp_prod;
+        RING_IDX rp = q->tx.sring->rsp_prod;
 
         rmb();
-        while (v->tx.rsp_cons != rp && got < nr) {
-            netif_tx_response_t *r = RING_GET_RESPONSE(&v->tx,
-                                                       v->tx.rsp_cons);
+        while (q->tx.rsp_cons != rp && got < nr) {
+            netif_tx_response_t *r = RING_GET_RESPONSE(&q->tx,
+                                                       q->tx.rsp_cons);
             if (status) {
                 status[got] = r->status;
             }
             got++;
-            v->tx.rsp_cons++;
+            q->tx.rsp_cons++;
         }
         if (got == nr || now_ms() >= deadline) {
             break;
         }
-        evtchn_drain(v->evtchn_fd);
+        evtchn_drain(q->evtchn_fd);
         sleep_ms(1);
     }
     return got;
@@ -124,20 +135,21 @@ const char *rsp_name(int16_t st)
 
 void rx_post(Vif *v, unsigned int nr)
 {
+    VifQueue *q = &v->q[0];
     unsigned int i;
     int notify;
 
     for (i = 0; i < nr; i++) {
-        netif_rx_request_t *r = RING_GET_REQUEST(&v->rx, v->rx.req_prod_pvt);
-        unsigned int id = v->rx.req_prod_pvt % RX_POOL;
+        netif_rx_request_t *r = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
+        unsigned int id = q->rx.req_prod_pvt % RX_POOL;
 
         r->id = (uint16_t)id;
         r->gref = v->rxbuf.refs[id];
-        v->rx.req_prod_pvt++;
+        q->rx.req_prod_pvt++;
     }
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&v->rx, notify);
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
     (void)notify;
-    evtchn_notify(v->evtchn_fd, v->port);
+    evtchn_notify(q->evtchn_fd, q->port);
 }
 
 /*
@@ -147,6 +159,7 @@ void rx_post(Vif *v, unsigned int nr)
 bool rx_poll(Vif *v, unsigned int ms, const char *marker,
              unsigned int *frames, unsigned int *marked, Detail *d)
 {
+    VifQueue *q = &v->q[0];
     int64_t deadline = now_ms() + ms;
     static uint8_t frame[65536 + 4096];
     size_t flen = 0;
@@ -154,15 +167,15 @@ bool rx_poll(Vif *v, unsigned int ms, const char *marker,
     unsigned int used = 0;
 
     while (now_ms() < deadline) {
-        RING_IDX rp = v->rx.sring->rsp_prod;
+        RING_IDX rp = q->rx.sring->rsp_prod;
 
         rmb();
-        while (v->rx.rsp_cons != rp) {
-            netif_rx_response_t *r = RING_GET_RESPONSE(&v->rx,
-                                                       v->rx.rsp_cons);
+        while (q->rx.rsp_cons != rp) {
+            netif_rx_response_t *r = RING_GET_RESPONSE(&q->rx,
+                                                       q->rx.rsp_cons);
             netif_rx_response_t rsp = *r;
 
-            v->rx.rsp_cons++;
+            q->rx.rsp_cons++;
             used++;
             if (extra_next) {
                 struct netif_extra_info *e = (void *)&rsp;
@@ -196,7 +209,7 @@ bool rx_poll(Vif *v, unsigned int ms, const char *marker,
             rx_post(v, used);
             used = 0;
         }
-        evtchn_drain(v->evtchn_fd);
+        evtchn_drain(q->evtchn_fd);
         sleep_ms(2);
     }
     if (used) {

@@ -1,5 +1,5 @@
 /*
- * qnb-netfront: I/O on the vif's TX and RX rings.
+ * qnb-netfront: I/O on the vif's TX and RX rings (those of queue 0).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,6 +12,8 @@
 
 /* Queue @req as is (but for its id); tx_push() publishes. */
 void tx_put(Vif *v, const netif_tx_request_t *req);
+/* The request queued @back slots before the next one (1: the last). */
+netif_tx_request_t *tx_queued(Vif *v, unsigned int back);
 /* Publish the queued requests and notify the backend. */
 void tx_push(Vif *v);
 unsigned int tx_queue_layout(Vif *v, const uint8_t *frame, size_t len,

@@ -1,6 +1,9 @@
 /*
  * qnb-netfront: the vif: finding it in xenstore, connecting it like Linux
- * netfront does (grants, rings, event channel, keys) and disconnecting.
+ * netfront does (grants, rings, event channels, keys) and disconnecting.
+ * With v->nr_queues > 1 it uses netif.h's multi-queue keys: the rings and
+ * event channel of each queue under queue-N/, the rest at the top level.
+ * Only queue 0 carries data; the others just have rings and a port.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -56,7 +59,7 @@ bool be_wait(Vif *v, int want, unsigned int ms, int *seen)
         if (st == want || now_ms() >= deadline) {
             break;
         }
-        sleep_ms(20);
+        sleep_ms(5);    /* short: reconnect-cycles waits here a lot */
     }
     if (seen) {
         *seen = st;
@@ -99,101 +102,226 @@ static bool vif_find(Vif *v, int index)
     for (int i = 0; i < 6; i++) {
         v->mac[i] = (uint8_t)m[i];
     }
+    /* Multi-queue keys left by an earlier run: removed before connecting. */
+    s = xs_read("%s/multi-queue-num-queues", v->fe);
+    v->mq_keys = s != NULL;
+    free(s);
     say("vif %d: backend %s (domain %u), mac %02x:%02x:%02x:%02x:%02x:%02x",
         v->index, v->be, v->backend_id, v->mac[0], v->mac[1], v->mac[2],
         v->mac[3], v->mac[4], v->mac[5]);
     return true;
 }
 
+/* Give every grant back, and count those the backend still maps. */
 static void vif_release(Vif *v, int *leaked)
 {
-    Grants *all[] = { &v->rings, &v->txbuf, &v->rxbuf };
+    Grants *all[QNB_MAX_QUEUES + 2];
+    unsigned int i, n = 0;
 
-    if (v->evtchn_fd >= 0) {
-        close(v->evtchn_fd);    /* unbinds the port */
-        v->evtchn_fd = -1;
+    /* Every queue, whatever nr_queues says: release what is there. */
+    for (i = 0; i < QNB_MAX_QUEUES; i++) {
+        VifQueue *q = &v->q[i];
+
+        if (q->evtchn_fd >= 0) {
+            close(q->evtchn_fd);    /* unbinds the port */
+            q->evtchn_fd = -1;
+        }
+        all[n++] = &q->rings;
     }
+    all[n++] = &v->txbuf;
+    all[n++] = &v->rxbuf;
+
     leak_check_mark();
-    grants_free(&v->rings);
-    grants_free(&v->txbuf);
-    grants_free(&v->rxbuf);
+    for (i = 0; i < n; i++) {
+        grants_free(all[i]);
+    }
     if (leaked) {
         /* The kernel logs synchronously, in the release ioctl. */
-        *leaked = leak_check_count(all, 3);
+        *leaked = leak_check_count(all, n);
     }
-    free(v->rings.refs);
-    free(v->txbuf.refs);
-    free(v->rxbuf.refs);
-    v->rings.refs = v->txbuf.refs = v->rxbuf.refs = NULL;
+    for (i = 0; i < n; i++) {
+        free(all[i]->refs);
+        all[i]->refs = NULL;
+    }
 }
 
-/* Grant the rings and buffers, set the rings up, bind an event channel. */
+/* Grant and set up the rings of @q, and bind it an event channel. */
+static bool vif_queue_alloc(Vif *v, VifQueue *q, Detail *d)
+{
+    netif_tx_sring_t *txs;
+    netif_rx_sring_t *rxs;
+
+    if (!grants_alloc(&q->rings, v->backend_id, 2, true)) {
+        note(d, "cannot grant ring pages");
+        return false;
+    }
+    txs = grants_page(&q->rings, 0);
+    rxs = grants_page(&q->rings, 1);
+    SHARED_RING_INIT(txs);
+    SHARED_RING_INIT(rxs);
+    FRONT_RING_INIT(&q->tx, txs, PAGE_SIZE);
+    FRONT_RING_INIT(&q->rx, rxs, PAGE_SIZE);
+
+    q->evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (q->evtchn_fd < 0) {
+        note(d, "/dev/xen/evtchn: %s", strerror(errno));
+        return false;
+    }
+    q->port = evtchn_bind(q->evtchn_fd, v->backend_id);
+    if (q->port < 0) {
+        note(d, "cannot bind an event channel: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* The rings and event channels of v->nr_queues queues, and the buffers. */
 static bool vif_alloc(Vif *v, Detail *d)
 {
-    v->evtchn_fd = -1;
-    if (!grants_alloc(&v->rings, v->backend_id, 2, true) ||
-        !grants_alloc(&v->txbuf, v->backend_id, TX_POOL, false) ||
+    unsigned int i;
+
+    for (i = 0; i < v->nr_queues; i++) {
+        if (!vif_queue_alloc(v, &v->q[i], d)) {
+            vif_release(v, NULL);
+            return false;
+        }
+    }
+    if (!grants_alloc(&v->txbuf, v->backend_id, TX_POOL, false) ||
         !grants_alloc(&v->rxbuf, v->backend_id, RX_POOL, true)) {
         note(d, "cannot grant pages");
         vif_release(v, NULL);
         return false;
     }
-    {
-        netif_tx_sring_t *txs = grants_page(&v->rings, 0);
-        netif_rx_sring_t *rxs = grants_page(&v->rings, 1);
-
-        SHARED_RING_INIT(txs);
-        SHARED_RING_INIT(rxs);
-        FRONT_RING_INIT(&v->tx, txs, PAGE_SIZE);
-        FRONT_RING_INIT(&v->rx, rxs, PAGE_SIZE);
-    }
     v->tx_next_page = 0;
-    v->evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (v->evtchn_fd < 0) {
-        note(d, "/dev/xen/evtchn: %s", strerror(errno));
-        vif_release(v, NULL);
+    return true;
+}
+
+/*
+ * Remove the multi-queue keys of an earlier connect: the backend reads
+ * multi-queue-num-queues whenever it is there, and a stale one would
+ * send it looking for queue-N/ keys we no longer write.
+ */
+static bool vif_clear_mq_keys(Vif *v)
+{
+    char path[128];
+    unsigned int i;
+    bool ok;
+
+    if (!v->mq_keys) {
+        return true;
+    }
+    snprintf(path, sizeof(path), "%s/multi-queue-num-queues", v->fe);
+    ok = xs_rm(path);
+    for (i = 0; i < QNB_MAX_QUEUES; i++) {
+        snprintf(path, sizeof(path), "%s/queue-%u", v->fe, i);
+        ok = xs_rm(path) && ok;
+    }
+    v->mq_keys = !ok;
+    return ok;
+}
+
+/* Queue @i's keys: at the top level with one queue, else under queue-i/. */
+static bool vif_write_queue_keys(Vif *v, unsigned int i)
+{
+    static const char *const names[] = {
+        "tx-ring-ref", "rx-ring-ref", "event-channel",
+    };
+    VifQueue *q = &v->q[i];
+    unsigned int values[] = {
+        q->rings.refs[0], q->rings.refs[1], (unsigned int)q->port,
+    };
+    char key[64];
+    unsigned int k;
+
+    for (k = 0; k < 3; k++) {
+        if (v->nr_queues > 1) {
+            snprintf(key, sizeof(key), "queue-%u/%s", i, names[k]);
+        } else {
+            snprintf(key, sizeof(key), "%s", names[k]);
+        }
+        if (!fe_printf(v, key, "%u", values[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The frontend's keys, all but state. */
+static bool vif_write_keys(Vif *v)
+{
+    unsigned int i;
+
+    /* With one queue, no multi-queue key: like a frontend without it. */
+    if (v->nr_queues > 1) {
+        v->mq_keys = true;
+        if (!fe_printf(v, "multi-queue-num-queues", "%u", v->nr_queues)) {
+            return false;
+        }
+    }
+    for (i = 0; i < v->nr_queues; i++) {
+        if (!vif_write_queue_keys(v, i)) {
+            return false;
+        }
+    }
+    return fe_printf(v, "request-rx-copy", "1") &&
+           fe_printf(v, "feature-rx-notify", "1") &&
+           fe_printf(v, "feature-sg", "1") &&
+           fe_printf(v, "feature-gso-tcpv4", "0") &&
+           fe_printf(v, "feature-gso-tcpv6", "0");
+}
+
+bool vif_set_state(Vif *v, int state)
+{
+    return fe_printf(v, "state", "%d", state);
+}
+
+/* Wait for InitWait, allocate v->nr_queues queues, write all but state. */
+bool vif_prepare(Vif *v, Detail *d)
+{
+    char path[300];
+    int st, max;
+
+    if (!be_wait(v, XB_INITWAIT, 30000, &st)) {
+        note(d, "backend in state %d, not InitWait", st);
         return false;
     }
-    v->port = evtchn_bind(v->evtchn_fd, v->backend_id);
-    if (v->port < 0) {
-        note(d, "cannot bind an event channel: %s", strerror(errno));
+    /* A backend without multi-queue support does not write the key. */
+    snprintf(path, sizeof(path), "%s/multi-queue-max-queues", v->be);
+    max = xs_read_int(path, 1);
+    v->be_max_queues = max < 1 ? 1 : (unsigned int)max;
+    if (v->nr_queues < 1) {
+        v->nr_queues = 1;
+    }
+    if (v->nr_queues > QNB_MAX_QUEUES) {
+        v->nr_queues = QNB_MAX_QUEUES;
+    }
+    if (v->nr_queues > v->be_max_queues) {
+        v->nr_queues = v->be_max_queues;
+    }
+    if (!vif_alloc(v, d)) {
+        return false;
+    }
+    if (!vif_clear_mq_keys(v) || !vif_write_keys(v)) {
+        note(d, "cannot write the frontend's keys");
         vif_release(v, NULL);
         return false;
     }
     return true;
 }
 
-/* The frontend's keys, ending with state Connected. */
-static bool vif_write_keys(Vif *v)
+/* Write state Connected; with @wait, wait until the backend is Connected. */
+bool vif_go(Vif *v, Detail *d, bool wait)
 {
-    return fe_printf(v, "tx-ring-ref", "%u", v->rings.refs[0]) &&
-           fe_printf(v, "rx-ring-ref", "%u", v->rings.refs[1]) &&
-           fe_printf(v, "event-channel", "%d", v->port) &&
-           fe_printf(v, "request-rx-copy", "1") &&
-           fe_printf(v, "feature-rx-notify", "1") &&
-           fe_printf(v, "feature-sg", "1") &&
-           fe_printf(v, "feature-gso-tcpv4", "0") &&
-           fe_printf(v, "feature-gso-tcpv6", "0") &&
-           fe_printf(v, "state", "%d", XB_CONNECTED);
-}
-
-/* Allocate rings and buffers, write our keys, go Connected. */
-bool vif_connect(Vif *v, Detail *d)
-{
-    int st;
+    unsigned int i;
     char *err;
+    int st;
 
-    if (!be_wait(v, XB_INITWAIT, 30000, &st)) {
-        note(d, "backend in state %d, not InitWait", st);
-        return false;
+    if (!vif_set_state(v, XB_CONNECTED)) {
+        note(d, "cannot write state Connected");
+        return false;   /* the caller closes */
     }
-    if (!vif_alloc(v, d)) {
-        return false;
-    }
-    if (!vif_write_keys(v)) {
-        note(d, "cannot write the frontend's keys");
-        vif_release(v, NULL);
-        return false;
+    if (!wait) {
+        return true;
     }
     if (!be_wait(v, XB_CONNECTED, 20000, &st)) {
         err = be_error(v);
@@ -203,9 +331,17 @@ bool vif_connect(Vif *v, Detail *d)
         return false;   /* the caller closes */
     }
     v->connected = true;
-    debug("connected: tx-ring-ref %u rx-ring-ref %u port %d",
-          v->rings.refs[0], v->rings.refs[1], v->port);
+    for (i = 0; i < v->nr_queues; i++) {
+        debug("connected queue %u: tx-ring-ref %u rx-ring-ref %u port %d",
+              i, v->q[i].rings.refs[0], v->q[i].rings.refs[1], v->q[i].port);
+    }
     return true;
+}
+
+/* Allocate rings and buffers, write our keys, go Connected. */
+bool vif_connect(Vif *v, Detail *d)
+{
+    return vif_prepare(v, d) && vif_go(v, d, true);
 }
 
 /*
@@ -220,30 +356,54 @@ bool vif_close(Vif *v, Detail *d)
 
     st = be_state(v);
     if (st == XB_CONNECTED || st == XB_INITWAIT) {
-        fe_printf(v, "state", "%d", XB_CLOSING);
+        vif_set_state(v, XB_CLOSING);
         if (!be_wait(v, XB_CLOSING, 10000, &st) && st != XB_CLOSED) {
             note(d, "close: backend in %d, not Closing", st);
             ok = false;
         }
     }
-    fe_printf(v, "state", "%d", XB_CLOSED);
+    vif_set_state(v, XB_CLOSED);
     if (!be_wait(v, XB_CLOSED, 10000, &st)) {
         note(d, "close: backend in %d, not Closed", st);
         ok = false;
     }
     vif_release(v, &leaked);
     v->connected = false;
+    v->nr_queues = 1;           /* the next case asks for more if it wants */
     if (leaked) {
         note(d, "%d grant(s) still in use by backend domain after Closed",
              leaked);
         ok = false;
     }
-    fe_printf(v, "state", "%d", XB_INITIALISING);
+    vif_set_state(v, XB_INITIALISING);
     if (!be_wait(v, XB_INITWAIT, 10000, &st)) {
         note(d, "reinit: backend in %d, not InitWait", st);
         ok = false;
     }
     return ok;
+}
+
+bool vif_wait_removed(Vif *v, Detail *d, unsigned int ms)
+{
+    int64_t deadline = now_ms() + ms;
+    int leaked = 0;
+    bool gone;
+
+    while (!(gone = be_state(v) < 0) && now_ms() < deadline) {
+        sleep_ms(20);
+    }
+    if (!gone) {
+        note(d, "the backend is still there after %u ms (state %d)", ms,
+             be_state(v));
+    }
+    vif_release(v, &leaked);
+    v->connected = false;
+    v->removed = true;
+    if (leaked) {
+        note(d, "%d grant(s) still in use by backend domain after removal",
+             leaked);
+    }
+    return gone && !leaked;
 }
 
 /* The vifs used so far, found on first use. */
@@ -265,7 +425,10 @@ Vif *vif_get(int index)
     }
     v = &vifs[nr_vifs];
     memset(v, 0, sizeof(*v));
-    v->evtchn_fd = -1;
+    for (i = 0; i < QNB_MAX_QUEUES; i++) {
+        v->q[i].evtchn_fd = -1;
+    }
+    v->nr_queues = 1;
     if (!vif_find(v, index)) {
         return NULL;
     }

@@ -1,6 +1,6 @@
 /*
  * qnb-netfront: the vif: its xenstore nodes, and connecting and
- * disconnecting like Linux netfront does.
+ * disconnecting like Linux netfront does, with one queue or several.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,11 +21,21 @@
 
 #define TX_POOL         64      /* TX data pages */
 #define RX_POOL         64      /* RX buffers */
+#define QNB_MAX_QUEUES  4
 
 enum {
     XB_UNKNOWN, XB_INITIALISING, XB_INITWAIT, XB_INITIALISED, XB_CONNECTED,
     XB_CLOSING, XB_CLOSED,
 };
+
+/* One queue: its rings and its event channel. */
+typedef struct VifQueue {
+    Grants rings;               /* page 0: TX ring, page 1: RX ring */
+    netif_tx_front_ring_t tx;
+    netif_rx_front_ring_t rx;
+    int evtchn_fd;
+    int port;
+} VifQueue;
 
 typedef struct Vif {
     int index;
@@ -34,15 +44,20 @@ typedef struct Vif {
     uint16_t backend_id;
     uint8_t mac[6];
 
-    Grants rings;               /* page 0: TX ring, page 1: RX ring */
+    /*
+     * Queues to connect: set by a case before vif_prepare(), which clamps
+     * it to what the backend and we support; vif_close() sets it back to 1.
+     */
+    unsigned int nr_queues;
+    unsigned int be_max_queues; /* the backend's multi-queue-max-queues */
+    bool mq_keys;               /* our xenstore has multi-queue keys */
+    VifQueue q[QNB_MAX_QUEUES];
+    /* The data pages: all data traffic goes through queue 0. */
     Grants txbuf;
     Grants rxbuf;
-    netif_tx_front_ring_t tx;
-    netif_rx_front_ring_t rx;
-    int evtchn_fd;
-    int port;
     unsigned int tx_next_page;
     bool connected;
+    bool removed;               /* the backend removed the device */
 } Vif;
 
 int be_state(Vif *v);
@@ -51,10 +66,27 @@ char *be_error(Vif *v);
 /* Wait until the backend is in @want; false (with the state seen) if not. */
 bool be_wait(Vif *v, int want, unsigned int ms, int *seen);
 
-/* Allocate rings and buffers, write our keys, go Connected. */
+/*
+ * Connecting is two steps, so a case can tamper with the rings in
+ * between.  vif_prepare(): wait for InitWait, allocate the rings and
+ * buffers of v->nr_queues queues, write every key but state.
+ */
+bool vif_prepare(Vif *v, Detail *d);
+/* Write state Connected; with @wait, wait until the backend is Connected. */
+bool vif_go(Vif *v, Detail *d, bool wait);
+/* vif_prepare() and vif_go(): connect and wait for the backend. */
 bool vif_connect(Vif *v, Detail *d);
+/* Write our (the frontend's) state node. */
+bool vif_set_state(Vif *v, int state);
 /* Disconnect, and leave the backend in InitWait for the next case. */
 bool vif_close(Vif *v, Detail *d);
+
+/*
+ * The backend is removing the device: wait up to @ms for its node to go,
+ * then give our grants back (checking the backend let go of each one).
+ * The vif is unusable afterwards.
+ */
+bool vif_wait_removed(Vif *v, Detail *d, unsigned int ms);
 
 /* Vif @index (the first one if -1), found in xenstore on first use. */
 Vif *vif_get(int index);

@@ -182,6 +182,21 @@ bool xs_write(const char *path, const char *value)
     return true;
 }
 
+bool xs_rm(const char *path)
+{
+    char *r = xs_talk(XS_RM, path, NULL, 0, NULL);
+
+    if (!r) {
+        if (errno == ENOENT) {
+            return true;
+        }
+        say("xenstore rm %s: %s", path, strerror(errno));
+        return false;
+    }
+    free(r);
+    return true;
+}
+
 /* The smallest numeric entry of a directory, or -1. */
 int xs_first_index(const char *path)
 {

@@ -15,6 +15,8 @@ bool xs_open(void);
 char *G_PRINTF(1, 2) xs_read(const char *fmt, ...);
 int xs_read_int(const char *path, int dflt);
 bool xs_write(const char *path, const char *value);
+/* Remove a node and its children; true if it is gone (or never was). */
+bool xs_rm(const char *path);
 /* The smallest numeric entry of a directory, or -1. */
 int xs_first_index(const char *path);
 

@@ -159,6 +159,32 @@ qemu_alive() { kill -0 "$(cat /run/qemu-"$1".pid 2>/dev/null)" 2>/dev/null; }
 # qemu_rss NAME: our QEMU's resident set size, in kB.
 qemu_rss() { awk '/^VmRSS/ { print $2 }' /proc/"$(cat /run/qemu-"$1".pid)"/status; }
 
+# qemu_cpu_ms NAME: the CPU time (user + system) our QEMU spent so far, in ms.
+qemu_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' \
+        /proc/"$(cat /run/qemu-"$1".pid)"/stat
+}
+
+# vif_stat NAME VIF WHAT: one figure of vif VIF of QEMU NAME, from
+# query-xen-netback: "tx.events" (a direction's counter, summed over the
+# queues), "cause.rx_stall" (a cause's count, summed), or a member of the
+# vif's reply such as "stalled-queues".  0 when the vif has no queues.
+vif_stat() {
+    qmp "$1" '{"execute": "query-xen-netback"}' | python3 -c '
+import json, sys
+vif, what = int(sys.argv[1]), sys.argv[2]
+dev = [d for d in json.load(sys.stdin)["return"] if d["vif"] == vif]
+if not dev:
+    sys.exit("no vif %d" % vif)
+d, (a, _, b) = dev[0], what.partition(".")
+if not b:
+    print(d.get(a, 0))
+elif a == "cause":
+    print(sum(c["count"] for q in d["queues"] for c in q["causes"] if c["name"] == b))
+else:
+    print(sum(q[a][b] for q in d["queues"]))' "$2" "$3"
+}
+
 # qmp NAME JSON-COMMAND: one QMP command over /run/qemu-NAME.qmp, through
 # QEMU's own Python QMP library; prints the reply ({"return": ...}).
 qmp() {

@@ -2,9 +2,15 @@
 # userspace one (tests/netfront/qnb-netfront, static, added to its ramdisk),
 # which plays every class of bad input of DESIGN.md "Bad input" against
 # qnetback vifs, reconnecting on the same vif between cases.  Its QEMU
-# serves it four vifs: vif 1 carries the traffic and most cases, vifs 2-4
+# serves it five vifs: vif 1 carries the traffic and most cases, vifs 2-4
 # take one fatal class each, and a second fatal fault on vif 1 checks that
 # a vif which faulted once and reconnected still reports the next fault.
+# Vifs 5 and 6 have four queues on two IOThreads: faults there race the
+# connect (queue 1 is broken before the frontend says Connected), the
+# frontend's own Closing, and (vif 6) the device's removal by device_del.  On vif 1 dom0 also checks what a guest cannot
+# make cost: an event storm (events taken, QEMU's CPU), a guest that stops
+# posting receive buffers (carrier off, the tap's queue drained) and 200
+# reconnects under dom0 -> guest traffic (QEMU's RSS after 10 and 200).
 # Guest "good" (Linux netfront, served by another qnetback QEMU) must pass
 # traffic after every case.  Per case dom0 checks: the hostile QEMU is
 # alive; on a fatal fault the backend is Closing with a clear `error` node,
@@ -25,7 +31,8 @@ NF=/usr/local/bin/qnb-netfront
 MODE="copy (vifs 1, 2) and map (vifs 3, 4)"
 ALL=good+bad-gref+revoke-rings+offset-overflow+size-chain+zero-length-frags
 ALL=$ALL+header-split+rx-no-buffers+too-many-slots@2+bad-gref@3+bogus-req-prod@3
-ALL=$ALL+unknown-extra@4+unknown-extra@1
+ALL=$ALL+unknown-extra@4+unknown-extra@1+rx-stall+event-storm+reconnect-cycles
+ALL=$ALL+connect-fault@5+closing-fault@5+removal-fault@6
 CASES=${QNB_HOSTILE_CASES:-$ALL}
 MAC=00:16:3e:00:03:02
 # What the error node of a fatal case must say.
@@ -34,6 +41,7 @@ declare -A FATAL=(
     [too-many-slots]="more than"
     [bogus-req-prod]="req_prod"
     [unknown-extra]="extra type"
+    [connect-fault]="req_prod"
 )
 declare -A backend      # vif -> its backend's xenstore path
 declare -A fatal_seen   # vif -> the last case seen Closing with its error
@@ -56,16 +64,23 @@ guest_config hostile \
 guest_create hostile -p
 d=$(guest_domid hostile)
 qemu_start hostile -xen-domid "$d" -xen-attach -machine xenpv \
+    -object iothread,id=io0 -object iothread,id=io1 \
     -netdev tap,id=n0,ifname=qtap3,script=no,downscript=no,vhost=off \
-    -device xen-netback,netdev=n0,mac=$MAC,vif=1 \
+    -device xen-netback,netdev=n0,mac=$MAC,vif=1,rx-stall-ms=2000 \
     -netdev tap,id=n2,ifname=qtap32,script=no,downscript=no,vhost=off \
     -device xen-netback,netdev=n2,mac=00:16:3e:00:03:12,vif=2 \
     -netdev tap,id=n3,ifname=qtap33,script=no,downscript=no,vhost=off \
     -device xen-netback,netdev=n3,mac=00:16:3e:00:03:22,grant-mode=map,vif=3 \
     -netdev tap,id=n4,ifname=qtap34,script=no,downscript=no,vhost=off \
-    -device xen-netback,netdev=n4,mac=00:16:3e:00:03:32,grant-mode=map,vif=4
+    -device xen-netback,netdev=n4,mac=00:16:3e:00:03:32,grant-mode=map,vif=4 \
+    -netdev tap,id=n5,ifname=qtap35,queues=4,script=no,downscript=no,vhost=off \
+    -device '{"driver": "xen-netback", "netdev": "n5", "mac": "00:16:3e:00:03:42",
+              "vif": 5, "iothreads": ["io0", "io1"]}' \
+    -netdev tap,id=n6,ifname=qtap36,queues=4,script=no,downscript=no,vhost=off \
+    -device '{"driver": "xen-netback", "id": "vif6", "netdev": "n6", "vif": 6,
+              "mac": "00:16:3e:00:03:52", "iothreads": ["io1", "io0"]}'
 tap_wait_up qtap3 10.0.3.1/24
-for t in qtap32 qtap33 qtap34; do
+for t in qtap32 qtap33 qtap34 qtap35 qtap36; do
     tap_wait_up $t
 done
 # The guest answers no ARP: dom0 knows its MAC.
@@ -77,7 +92,7 @@ listener=$!
 xl unpause hostile
 log "hostile guest: domain $d, cases $CASES, grant mode $MODE"
 
-for vif in 1 2 3 4; do
+for vif in 1 2 3 4 5 6; do
     backend[$vif]=$(xenstore-read /local/domain/$d/device/vif/$vif/backend) ||
         fail "the hostile guest has no vif $vif"
     log "hostile vif $vif: backend ${backend[$vif]}"
@@ -100,10 +115,28 @@ at_fatal() {
     esac
 }
 
+# removal-fault is over: the device must be gone, and its grants with it.
+after_removal() {
+    local be=${backend[$1]} maps
+    qemu_alive hostile || { problem "removal-fault: the hostile guest's QEMU died"; return; }
+    maps=$(qemu_gntdev_maps hostile)
+    log "removal-fault: backend node $(xenstore-read "$be/state" 2>/dev/null || echo gone)," \
+        "grant mappings $maps"
+    ! xenstore-read "$be/state" > /dev/null 2>&1 ||
+        problem "removal-fault: the backend of vif $1 is still in xenstore"
+    qmp hostile '{"execute": "query-xen-netback"}' | grep -q '"vif": '"$1"',' &&
+        problem "removal-fault: query-xen-netback still lists vif $1"
+    [ "$maps" = 0 ] || problem "removal-fault: $maps grant mappings left in QEMU"
+}
+
 # One case is over: check the backend, QEMU and the other guest.
 after_case() {
     local name=$1 vif=$2 res=$3 be=${backend[$2]} st err key=${FATAL[$1]:-} maps mbit
     qemu_alive hostile || { problem "$name: the hostile guest's QEMU died"; return; }
+    if [ "$name" = removal-fault ]; then
+        after_removal "$vif"
+        return
+    fi
     st=$(xenstore-read "$be/state")
     err=$(xenstore-read "$be/error" 2>/dev/null)
     maps=$(qemu_gntdev_maps hostile)
@@ -148,16 +181,96 @@ rx_flood() {
     [ $((r1 - r0)) -lt 16384 ] || problem "rx-no-buffers: QEMU RSS grew by $((r1 - r0)) kB"
 }
 
+carrier() { cat /sys/class/net/qtap3/carrier 2>/dev/null; }
+carrier_off() { [ "$(carrier)" = 0 ]; }
+carrier_on() { [ "$(carrier)" = 1 ]; }
+
+# rx-stall: a guest that posts nothing for vif 1's rx-stall-ms (2 s) is
+# stalled: the carrier goes off and what the tap queued is dropped, not
+# one frame per stall period.
+rx_stall() {
+    local drops stalled
+    udp_send 10.0.3.2 7010 3000 1400 0 qnb-rx-stall
+    wait_until 15 carrier_off || problem "rx-stall: the carrier of qtap3 stayed on"
+    drops=$(vif_stat hostile 1 cause.rx_stall)
+    stalled=$(vif_stat hostile 1 stalled-queues)
+    log "rx-stall: carrier $(carrier), $stalled queue(s) stalled, $drops frames dropped for it"
+    [ "$stalled" = 1 ] || problem "rx-stall: query-xen-netback says $stalled queues stalled"
+    [ "$drops" -ge 100 ] ||
+        problem "rx-stall: $drops frames dropped: the tap's queue was not drained"
+}
+
+rx_resumed() {
+    wait_until 10 carrier_on || problem "rx-stall: the carrier stayed off after the guest posted"
+    log "rx-stall: the guest posted buffers: carrier $(carrier)," \
+        "$(vif_stat hostile 1 stalled-queues) queue(s) stalled"
+    udp_send 10.0.3.2 7010 150 200 0.02 qnb-rx-resumed
+}
+
+# event-storm: the guest kicks its event channel for 5 s with nothing on
+# its rings; the spurious events must not each cost a run of the queue.
+storm_begin() {
+    storm_events=$(vif_stat hostile 1 tx.events)
+    storm_cpu=$(qemu_cpu_ms hostile)
+}
+
+storm_end() {
+    local kicks=$1 events spurious cpu
+    events=$(( $(vif_stat hostile 1 tx.events) - storm_events ))
+    spurious=$(vif_stat hostile 1 tx.spurious)
+    cpu=$(( $(qemu_cpu_ms hostile) - storm_cpu ))
+    log "event-storm: $kicks kicks in 5 s; the queue took $events events" \
+        "($spurious spurious so far); QEMU spent $cpu ms CPU meanwhile"
+    [ "$events" -le 100 ] || problem "event-storm: $events of $kicks kicks ran the queue"
+}
+
+# reconnect-cycles: 200 connect/close cycles while dom0 sends 60000-byte
+# datagrams to the guest (qtap3's MTU raised for them); QEMU must not keep
+# what it reads from the tap between connections.
+declare -A cycles_rss
+cycles_begin() {
+    ip link set qtap3 mtu 65000
+    python3 /testbed/udp.py send 10.0.3.2 7011 30000 60000 0.003 qnb-cycles &
+    cycles_sender=$!
+}
+
+cycles_at() {
+    cycles_rss[$1]=$(qemu_rss hostile)
+    log "reconnect-cycles: after $1 cycles QEMU's RSS is ${cycles_rss[$1]} kB"
+}
+
+cycles_end() {
+    local growth
+    kill "$cycles_sender" 2>/dev/null
+    wait "$cycles_sender" 2>/dev/null
+    ip link set qtap3 mtu 1500
+    growth=$(( ${cycles_rss[200]:-0} - ${cycles_rss[10]:-0} ))
+    log "reconnect-cycles: RSS grew by $growth kB from cycle 10 to cycle 200"
+    [ -n "${cycles_rss[200]:-}" ] || problem "reconnect-cycles: never reached cycle 200"
+    [ "$growth" -lt 4096 ] ||
+        problem "reconnect-cycles: QEMU's RSS grew by $growth kB over 190 reconnects"
+}
+
 # on_sync SEQ WHAT ARGS...: what dom0 does at each rendezvous.
 on_sync() {
     case "$2" in
     rx-nobuf) rx_flood ;;
     rx-posted) udp_send 10.0.3.2 7010 150 200 0.02 qnb-rx-posted ;;
+    rx-stall) rx_stall ;;
+    rx-resumed) rx_resumed ;;
+    storm-begin) storm_begin ;;
+    storm-end) storm_end "$3" ;;
+    cycles-begin) cycles_begin ;;
+    cycles) cycles_at "$3" ;;
+    cycles-end) cycles_end ;;
+    remove)                             # remove VIF
+        qmp hostile '{"execute": "device_del", "arguments": {"id": "vif'"$3"'"}}' |
+            grep -q '"return": {}' || problem "removal-fault: device_del of vif $3 failed" ;;
     fatal) at_fatal "$3" "$4" ;;        # fatal NAME VIF
     done) after_case "$3" "$4" "$5" ;;  # done NAME VIF PASS|FAIL
     esac
 }
-guest_sync hostile 300 on_sync
+guest_sync hostile 500 on_sync
 
 log "hostile guest's console:"
 guest_console hostile | grep "qnb-netfront\|qnb-run" | sed 's/^/    /'
