@@ -449,6 +449,39 @@ static void xen_netback_fault_bh(void *opaque)
     xen_netback_fatal_error(netback, msg);
 }
 
+/*
+ * device_del went offline and Closing, and the frontend has closed: the
+ * device may go.  xen-bus removes it through its watch on
+ * backend/qnetback/<xen_domid>, so only for a frontend in this QEMU's own
+ * domain; a dom0 QEMU serving other guests (-xen-domid 0) removes its
+ * devices here, the way xen-bus does.
+ */
+static void xen_netback_unplug_bh(void *opaque)
+{
+    XenNetbackDevice *netback = opaque;
+    XenDevice *xendev = &netback->xendev;
+
+    if (DEVICE(netback)->realized && !xendev->backend_online &&
+        xen_device_backend_get_state(xendev) == XenbusStateClosed) {
+        if (xendev->inactive) {
+            QLIST_REMOVE(xendev, list);
+            xendev->inactive = false;
+        }
+        object_unparent(OBJECT(netback));
+    }
+    object_unref(OBJECT(netback));
+}
+
+static void xen_netback_finish_unplug(XenNetbackDevice *netback)
+{
+    if (netback->xendev.frontend_id == xen_domid) {
+        return;     /* xen-bus's own watch sees it */
+    }
+    object_ref(OBJECT(netback));
+    aio_bh_schedule_oneshot(qemu_get_aio_context(), xen_netback_unplug_bh,
+                            netback);
+}
+
 static void xen_netback_frontend_changed(XenDevice *xendev,
                                          enum xenbus_state frontend_state,
                                          Error **errp)
@@ -496,6 +529,9 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
     case XenbusStateUnknown:
         xen_netback_disconnect(netback);
         xen_device_backend_set_state(xendev, XenbusStateClosed);
+        if (!xendev->backend_online) {
+            xen_netback_finish_unplug(netback);
+        }
         break;
 
     default:
