@@ -106,6 +106,9 @@ struct NetifQueue {
     int64_t rx_stalled_since;   /* when the pending frame began to wait */
     bool rx_stalled;            /* the guest took nothing for rx_stall_us */
 
+    /* static grants: ref -> NetifStatic, owned by the queue's thread */
+    GHashTable *statics;
+
     /* events: progress (slots consumed) when the last one came */
     uint64_t event_progress;
     unsigned int spurious_run;  /* spurious events in a row */
@@ -130,5 +133,7 @@ void netif_tx_init(NetifQueue *q);
 void netif_tx_cleanup(NetifQueue *q);
 void netif_rx_init(NetifQueue *q);
 void netif_rx_cleanup(NetifQueue *q);
+void netif_static_init(NetifQueue *q);
+void netif_static_cleanup(NetifQueue *q);
 
 #endif /* NETIF_INT_H */

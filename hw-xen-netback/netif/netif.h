@@ -134,6 +134,8 @@ typedef struct NetifConfig {
      * stalled, 0 for the default.
      */
     int64_t rx_stall_us;
+    /* Static grants the frontend may add to this queue; 0: none. */
+    unsigned int max_static_grants;
     const NetifQueueOps *ops;
     void *opaque;
 } NetifConfig;
@@ -231,5 +233,107 @@ int64_t netif_rx_deadline(const NetifQueue *q);
  * would find TX requests, or RX buffers for the frame that waits for them.
  */
 bool netif_queue_has_work(const NetifQueue *q);
+
+/*
+ * Static grants (netif.h "Static Grants")
+ * =======================================
+ *
+ * Grefs the frontend asked, over the control ring, to be kept mapped for
+ * the queue's life.  The queue's table is its thread's: call these there.
+ */
+
+/* One entry of an ADD or DEL table, as the frontend wrote it. */
+typedef struct xen_netif_gref NetifGref;
+
+/* Entries in one message: a table is one page. */
+#define NETIF_CTRL_MAX_GREFS    (NETIF_PAGE_SIZE / sizeof(NetifGref))
+/* A bound on max_static_grants: 64 Ki pages, 256 MiB of guest memory. */
+#define NETIF_MAX_STATIC_GRANTS (64 * 1024)
+
+/* Grefs mapped now, and how many more the frontend may add. */
+unsigned int netif_static_count(const NetifQueue *q);
+unsigned int netif_static_room(const NetifQueue *q);
+
+/*
+ * XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING on this queue: map every entry
+ * (readonly ones read-only) or none.  Refused (INVALID_PARAMETER): a count
+ * of 0, above NETIF_CTRL_MAX_GREFS or the room left, unknown flags, a ref
+ * twice or already added, a ref that does not map.  Returns a
+ * XEN_NETIF_CTRL_STATUS_*.
+ */
+uint32_t netif_static_add(NetifQueue *q, const NetifGref *grefs,
+                          unsigned int nr);
+
+/*
+ * XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING: unmap each entry, setting its
+ * status; one never added, or used by a request not yet answered, is
+ * refused (INVALID_PARAMETER).  @removed counts those unmapped.
+ */
+uint32_t netif_static_del(NetifQueue *q, NetifGref *grefs, unsigned int nr,
+                          uint32_t *removed);
+
+/*
+ * The standing mapping of @ref, NULL if it is not a static gref (or is a
+ * readonly one and @write): the data path's lookup, without grant ops.
+ */
+void *netif_static_page(const NetifQueue *q, uint32_t ref, bool write);
+
+/* A request in flight uses static @ref (@hold), or no longer does. */
+void netif_static_hold(NetifQueue *q, uint32_t ref, bool hold);
+
+/*
+ * The control ring (netif.h "Control ring")
+ * =========================================
+ *
+ * One per vif.  Messages are handled one at a time, each answered in the
+ * slot order of its request.  Static grant messages go to the queue they
+ * name through the ops, which run them in that queue's thread; the hash
+ * messages are answered NOT_SUPPORTED: the tap's kernel chooses the queue
+ * of each received packet, so a frontend's hash would not steer anything.
+ */
+typedef struct NetifCtrl NetifCtrl;
+
+typedef struct NetifCtrlOps {
+    /*
+     * Map the frontend's table page @ref read-write, for one message;
+     * NULL if it cannot be.
+     */
+    void *(*map_table)(void *opaque, uint32_t ref);
+    void (*unmap_table)(void *opaque, void *page, uint32_t ref);
+    /* netif_static_room(), _add() and _del() on queue @queue. */
+    uint32_t (*static_room)(void *opaque, unsigned int queue);
+    uint32_t (*static_add)(void *opaque, unsigned int queue,
+                           const NetifGref *grefs, unsigned int nr);
+    uint32_t (*static_del)(void *opaque, unsigned int queue,
+                           NetifGref *grefs, unsigned int nr,
+                           uint32_t *removed);
+    /* Kick the frontend on the control event channel. */
+    void (*notify)(void *opaque);
+    /* As NetifQueueOps.fatal: the ring is not touched again. */
+    void (*fatal)(void *opaque, const char *msg);
+} NetifCtrlOps;
+
+typedef struct NetifCtrlStats {
+    uint64_t messages;          /* requests answered */
+    uint64_t refused;           /* answered with a status other than SUCCESS */
+} NetifCtrlStats;
+
+/*
+ * Serve the control ring @sring (the frontend ran SHARED_RING_INIT) of a
+ * vif with @nr_queues queues; @static_grants says whether the static
+ * grant messages are served (else NOT_SUPPORTED).
+ */
+NetifCtrl *netif_ctrl_new(xen_netif_ctrl_sring_t *sring,
+                          unsigned int nr_queues, bool static_grants,
+                          const NetifCtrlOps *ops, void *opaque);
+void netif_ctrl_free(NetifCtrl *c);
+
+/*
+ * Answer up to @budget requests: EVENT when the ring is empty (req_event
+ * armed), MORE when the budget ran out, DISABLED after a fatal error.
+ */
+NetifWait netif_ctrl_poll(NetifCtrl *c, unsigned int budget);
+
+void netif_ctrl_get_stats(const NetifCtrl *c, NetifCtrlStats *out);
 
 #endif /* NETIF_H */

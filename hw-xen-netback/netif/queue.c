@@ -70,6 +70,16 @@ static bool netif_config_check(const NetifConfig *cfg, GError **errp)
                     cfg->max_batch, (unsigned int)NETIF_MAX_BATCH);
         return false;
     }
+    if (cfg->max_static_grants > NETIF_MAX_STATIC_GRANTS) {
+        g_set_error(errp, NETIF_ERROR, 0, "%u static grants, above %u",
+                    cfg->max_static_grants,
+                    (unsigned int)NETIF_MAX_STATIC_GRANTS);
+        return false;
+    }
+    if (cfg->max_static_grants && (!ops || !ops->map || !ops->unmap)) {
+        g_set_error(errp, NETIF_ERROR, 0, "static grants need map and unmap");
+        return false;
+    }
     if (!ops || !ops->copy || !ops->tap_writev || !ops->tap_readv ||
         !ops->notify || !ops->fatal || !ops->rx_stall ||
         (cfg->grant_mode == NETIF_GRANT_MAP && (!ops->map || !ops->unmap))) {
@@ -111,6 +121,7 @@ NetifQueue *netif_queue_new(const NetifConfig *cfg, GError **errp)
 
     netif_tx_init(q);
     netif_rx_init(q);
+    netif_static_init(q);
     return q;
 }
 
@@ -121,6 +132,7 @@ void netif_queue_free(NetifQueue *q)
     }
     netif_tx_cleanup(q);
     netif_rx_cleanup(q);
+    netif_static_cleanup(q);
     g_free(q);
 }
 

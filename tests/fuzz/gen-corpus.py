@@ -186,6 +186,42 @@ def hdr_seeds():
     return seeds
 
 
+# fuzz-netif-ctrl: control ring messages.
+CTRL_SIZE, CTRL_ADD, CTRL_DEL = 8, 9, 10
+HOLD, RELEASE, BOGUS_PROD, POLL_ONLY = 12, 13, 14, 15
+
+
+def ctrl_rec(op, queue=0, count=0, start=0, flags=0, budget=15):
+    return bytes([op | budget << 4, queue]) + struct.pack('<H', count) + \
+        bytes([start, flags])
+
+
+def ctrl_seeds():
+    full = bytes([150, 0])          # 600 static grants, one queue
+    seeds = {
+        'size': full + ctrl_rec(CTRL_SIZE) + ctrl_rec(CTRL_SIZE, 1),
+        'add-del': full + ctrl_rec(CTRL_ADD, count=8) +
+        ctrl_rec(CTRL_SIZE) + ctrl_rec(CTRL_DEL, count=4, start=2),
+        'add-readonly': full + ctrl_rec(CTRL_ADD, count=8, start=24,
+                                        flags=1),
+        'add-refused': full + ctrl_rec(CTRL_ADD, count=0) +
+        ctrl_rec(CTRL_ADD, count=513) + ctrl_rec(CTRL_ADD, count=4, flags=2) +
+        ctrl_rec(CTRL_ADD, count=4, flags=4) +
+        ctrl_rec(CTRL_ADD, count=4, flags=3 << 3) +
+        ctrl_rec(CTRL_ADD, count=40) + ctrl_rec(CTRL_ADD, queue=255, count=1),
+        'del-held': full + ctrl_rec(CTRL_ADD, count=4) + ctrl_rec(HOLD) +
+        ctrl_rec(CTRL_DEL, count=4) + ctrl_rec(RELEASE) +
+        ctrl_rec(CTRL_DEL, count=4),
+        'hash-and-off': bytes([0, 3]) + b''.join(
+            ctrl_rec(t) for t in range(12)),
+        'budget': full + b''.join(ctrl_rec(CTRL_SIZE, budget=0)
+                                  for _ in range(20)) + ctrl_rec(POLL_ONLY),
+        'bogus-prod': full + ctrl_rec(CTRL_ADD, count=2) +
+        ctrl_rec(BOGUS_PROD) + ctrl_rec(CTRL_SIZE),
+    }
+    return seeds
+
+
 def write(target, seeds):
     d = os.path.join(HERE, 'corpus', target)
     shutil.rmtree(d, ignore_errors=True)
@@ -197,3 +233,4 @@ def write(target, seeds):
 
 write('tx', tx_seeds())
 write('hdr', hdr_seeds())
+write('ctrl', ctrl_seeds())

@@ -213,6 +213,50 @@ const NetifQueueOps fake_ops = {
     .rx_stall = fake_rx_stall,
 };
 
+/* The control ring's ops: the table through the fake grant table. */
+static void *fake_ctrl_map_table(void *opaque, uint32_t ref)
+{
+    return fake_map(opaque, &ref, 1, true);
+}
+
+static void fake_ctrl_unmap_table(void *opaque, void *page, uint32_t ref)
+{
+    fake_unmap(opaque, page, &ref, 1);
+}
+
+static uint32_t fake_ctrl_static_room(void *opaque, unsigned int queue)
+{
+    return netif_static_room(((Fake *)opaque)->q);
+}
+
+static uint32_t fake_ctrl_static_add(void *opaque, unsigned int queue,
+                                     const NetifGref *grefs, unsigned int nr)
+{
+    return netif_static_add(((Fake *)opaque)->q, grefs, nr);
+}
+
+static uint32_t fake_ctrl_static_del(void *opaque, unsigned int queue,
+                                     NetifGref *grefs, unsigned int nr,
+                                     uint32_t *removed)
+{
+    return netif_static_del(((Fake *)opaque)->q, grefs, nr, removed);
+}
+
+static void fake_ctrl_notify(void *opaque)
+{
+    ((Fake *)opaque)->notify_ctrl++;
+}
+
+static const NetifCtrlOps fake_ctrl_ops = {
+    .map_table = fake_ctrl_map_table,
+    .unmap_table = fake_ctrl_unmap_table,
+    .static_room = fake_ctrl_static_room,
+    .static_add = fake_ctrl_static_add,
+    .static_del = fake_ctrl_static_del,
+    .notify = fake_ctrl_notify,
+    .fatal = fake_fatal,
+};
+
 static void *fake_page_alloc(void)
 {
     void *p = mmap(NULL, NETIF_PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -264,10 +308,76 @@ void fake_start(Fake *f)
     g_assert(f->q);
 }
 
+void fake_ctrl_start(Fake *f, unsigned int nr_queues)
+{
+    g_assert(f->q && !f->ctrl);
+    f->ctrl_sring = fake_page_alloc();
+    SHARED_RING_INIT(f->ctrl_sring);
+    FRONT_RING_INIT(&f->ctrlf, f->ctrl_sring, NETIF_PAGE_SIZE);
+    f->ctrl = netif_ctrl_new(f->ctrl_sring, nr_queues,
+                             f->cfg.max_static_grants > 0, &fake_ctrl_ops,
+                             f);
+}
+
+uint16_t fake_ctrl_queue(Fake *f, uint16_t type, uint32_t d0, uint32_t d1,
+                         uint32_t d2)
+{
+    struct xen_netif_ctrl_request *req =
+        RING_GET_REQUEST(&f->ctrlf, f->ctrlf.req_prod_pvt);
+
+    req->id = f->next_ctrl_id++;
+    req->type = type;
+    req->data[0] = d0;
+    req->data[1] = d1;
+    req->data[2] = d2;
+    f->ctrlf.req_prod_pvt++;
+    return req->id;
+}
+
+void fake_ctrl_push(Fake *f)
+{
+    int notify;
+
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&f->ctrlf, notify);
+    (void)notify;
+}
+
+bool fake_ctrl_response(Fake *f, struct xen_netif_ctrl_response *rsp)
+{
+    if (f->ctrlf.rsp_cons == f->ctrl_sring->rsp_prod) {
+        return false;
+    }
+    *rsp = *RING_GET_RESPONSE(&f->ctrlf, f->ctrlf.rsp_cons);
+    f->ctrlf.rsp_cons++;
+    return true;
+}
+
+uint32_t fake_ctrl_call(Fake *f, uint16_t type, uint32_t d0, uint32_t d1,
+                        uint32_t d2, uint32_t *data)
+{
+    struct xen_netif_ctrl_response rsp;
+    uint16_t id = fake_ctrl_queue(f, type, d0, d1, d2);
+
+    fake_ctrl_push(f);
+    g_assert_cmpint(netif_ctrl_poll(f->ctrl, 64), ==, NETIF_WAIT_EVENT);
+    g_assert_true(fake_ctrl_response(f, &rsp));
+    g_assert_cmpuint(rsp.id, ==, id);
+    g_assert_cmpuint(rsp.type, ==, type);
+    g_assert_false(fake_ctrl_response(f, &rsp) && "one response per call");
+    if (data) {
+        *data = rsp.data;
+    }
+    return rsp.status;
+}
+
 void fake_cleanup(Fake *f)
 {
     unsigned int i;
 
+    if (f->ctrl) {
+        netif_ctrl_free(f->ctrl);
+        munmap(f->ctrl_sring, NETIF_PAGE_SIZE);
+    }
     netif_queue_free(f->q);
     /* Whatever the test did, the engine must hold no mapping now. */
     g_assert_cmpuint(f->mappings->len, ==, 0);

@@ -58,6 +58,13 @@ typedef struct Fake {
     netif_rx_front_ring_t rxf;
     uint16_t next_id;
     uint32_t rx_gref_by_id[NETIF_RX_RING_SIZE];
+
+    /* control ring (fake_ctrl_start()); every queue index is f->q */
+    xen_netif_ctrl_sring_t *ctrl_sring;
+    xen_netif_ctrl_front_ring_t ctrlf;
+    NetifCtrl *ctrl;
+    unsigned int notify_ctrl;
+    uint16_t next_ctrl_id;
 } Fake;
 
 extern const NetifQueueOps fake_ops;
@@ -111,6 +118,25 @@ size_t fake_build_frame(uint8_t *buf, size_t size, int ip, uint8_t l4,
 uint16_t fake_ref_csum(const uint8_t *buf, size_t len, uint32_t sum);
 /* True when the frame's TCP/UDP checksum is right (headers as built). */
 bool fake_l4_csum_ok(const uint8_t *frame, size_t len, int ip, bool vlan);
+
+/*
+ * Serve a control ring for a vif of @nr_queues queues (all of them f->q,
+ * which must exist); static grants as f->cfg.max_static_grants says.
+ */
+void fake_ctrl_start(Fake *f, unsigned int nr_queues);
+/* Queue a control request (not pushed); returns its id. */
+uint16_t fake_ctrl_queue(Fake *f, uint16_t type, uint32_t d0, uint32_t d1,
+                         uint32_t d2);
+/* Push what is queued. */
+void fake_ctrl_push(Fake *f);
+/* Take the next control response; false if none. */
+bool fake_ctrl_response(Fake *f, struct xen_netif_ctrl_response *rsp);
+/*
+ * Send one request, poll once and return its response's status (the
+ * response's data in @data if not NULL).
+ */
+uint32_t fake_ctrl_call(Fake *f, uint16_t type, uint32_t d0, uint32_t d1,
+                        uint32_t d2, uint32_t *data);
 
 /* Make the shared rings inaccessible: any engine access faults. */
 void fake_protect_rings(Fake *f, bool protect);
