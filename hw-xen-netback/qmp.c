@@ -63,6 +63,7 @@ static XenNetbackQueueInfo *xen_netback_queue_info(XenNetbackDevice *netback,
         info->iothread = iothread_get_id(
             netback->iothreads[index % netback->nr_iothreads]);
     }
+    info->static_grants = stats.static_grants;
     info->tx = xen_netback_dir_stats(&stats.tx);
     info->rx = xen_netback_dir_stats(&stats.rx);
     for (cause = 0; cause < NETIF_CAUSE__MAX; cause++) {

@@ -12,8 +12,18 @@
 
 /* Largest frame the tap hands us: 64 KiB of IP plus link headers. */
 #define NETIF_RX_FRAME_MAX      (65536 + 64)
+/* Pages a frame of @len bytes spans from offset 0. */
+#define NETIF_PAGES(len)        (((len) + NETIF_PAGE_SIZE - 1) / NETIF_PAGE_SIZE)
 /* RX staging buffer: several maximum-size frames per copy call. */
 #define NETIF_RX_BUF_FRAMES     8
+
+/* A static grant: a gref the frontend asked us to keep mapped. */
+typedef struct NetifStatic {
+    uint32_t ref;
+    bool readonly;
+    void *page;
+    unsigned int busy;          /* requests in flight that use it */
+} NetifStatic;
 
 /* One data slot of a guest-transmitted packet, as read off the ring. */
 typedef struct NetifTxSlot {
@@ -22,6 +32,7 @@ typedef struct NetifTxSlot {
     uint16_t size;
     uint16_t id;
     uint8_t *data;              /* local view once the grant is resolved */
+    NetifStatic *st;            /* the static grant it names, held */
 } NetifTxSlot;
 
 typedef struct NetifTxPacket {
@@ -102,6 +113,8 @@ struct NetifQueue {
     NetifRxPacket *rx_pkts;     /* [max_batch] */
     unsigned int rx_nr_pkts;
     NetifRxPending rx_pending;
+    unsigned int rx_nr_static;  /* frames read into static pages, unpushed */
+    RING_IDX rx_pushed;         /* rsp_prod_pvt at the last push */
     bool rx_have_pending;
     int64_t rx_stalled_since;   /* when the pending frame began to wait */
     bool rx_stalled;            /* the guest took nothing for rx_stall_us */
@@ -135,5 +148,7 @@ void netif_rx_init(NetifQueue *q);
 void netif_rx_cleanup(NetifQueue *q);
 void netif_static_init(NetifQueue *q);
 void netif_static_cleanup(NetifQueue *q);
+/* The static grant @ref, usable for writing if @write; else NULL. */
+NetifStatic *netif_static_find(const NetifQueue *q, uint32_t ref, bool write);
 
 #endif /* NETIF_INT_H */

@@ -8,6 +8,13 @@
  * slots of the requests they answer (netfront relies on it).  The copy
  * segments of a batch go out in one grant copy call; then one push.
  *
+ * With static grants, when the next requests posted could take any frame
+ * and all name static grants, the tap is read straight into their pages:
+ * one copy, the tap's, and no grant operation.  Data goes to requests 0,
+ * 2, 3, ... as a GSO frame lays out (request 1's slot takes the
+ * extra-info); a frame that turns out to be a non-GSO one of several
+ * pages (jumbo MTU) is gathered into the buffer and goes the copy way.
+ *
  * A frame that does not fit the posted requests waits in the buffer; the
  * tap is not read meanwhile, so a guest that posts nothing costs one frame
  * of memory.  Once the frame waited rx_stall_us it is dropped and the guest
@@ -75,17 +82,69 @@ bool netif_rx_has_work(const NetifQueue *q)
 }
 
 /*
+ * Translate the header of a frame (@data, @len bytes after the vnet
+ * header) into rx_pending's flags and GSO; false when it was dropped.
+ */
+static bool rx_check_frame(NetifQueue *q, const NetifVnetHdr *vh,
+                           uint8_t *data, size_t len)
+{
+    NetifRxPending *p = &q->rx_pending;
+    NetifCause cause;
+
+    p->len = len;
+    p->nr_data = NETIF_PAGES(len);
+    if (!netif_hdr_to_netif(vh, data, len, &q->cfg.features, &p->flags,
+                            &p->gso, &cause)) {
+        rx_drop(q, cause);
+        return false;
+    }
+    if (p->nr_data > NETIF_RX_MAX_SLOTS ||
+        (p->nr_data > 1 && !q->cfg.features.sg)) {
+        rx_drop(q, NETIF_CAUSE_RX_TOO_BIG);
+        return false;
+    }
+    if (p->gso.type) {
+        p->flags |= NETRXF_extra_info;
+    }
+    if (p->nr_data > 1) {
+        p->flags |= NETRXF_more_data;
+    }
+    return true;
+}
+
+/*
+ * The frame of @size bytes (vnet header first) at rx_fill in the buffer
+ * is the pending one: 1, or 0 when it was dropped.
+ */
+static int rx_take_buffered(NetifQueue *q, size_t size)
+{
+    uint8_t *buf = q->rx_buf + q->rx_fill;
+    NetifVnetHdr vh = { 0 };
+
+    if (size < q->cfg.vnet_hdr_len + NETIF_ETH_HLEN) {
+        rx_drop(q, NETIF_CAUSE_RX_RUNT);
+        return 0;
+    }
+    memcpy(&vh, buf, q->cfg.vnet_hdr_len);
+    q->rx_pending.off = q->rx_fill + q->cfg.vnet_hdr_len;
+    if (!rx_check_frame(q, &vh, q->rx_buf + q->rx_pending.off,
+                        size - q->cfg.vnet_hdr_len)) {
+        return 0;
+    }
+    q->rx_have_pending = true;
+    return 1;
+}
+
+/*
  * Read one frame into the buffer at rx_fill and translate its header.
  * Returns 1 with rx_pending set, 0 when the frame was dropped, -1 when the
  * tap has nothing (or failed).
  */
 static int rx_read(NetifQueue *q)
 {
-    uint8_t *buf = q->rx_buf + q->rx_fill;
-    struct iovec iov = { .iov_base = buf, .iov_len = RX_READ_MAX(q) };
-    NetifRxPending *p = &q->rx_pending;
-    NetifVnetHdr vh = { 0 };
-    NetifCause cause;
+    struct iovec iov = {
+        .iov_base = q->rx_buf + q->rx_fill, .iov_len = RX_READ_MAX(q),
+    };
     ssize_t ret;
 
     ret = q->ops->tap_readv(q->opaque, &iov, 1);
@@ -97,34 +156,7 @@ static int rx_read(NetifQueue *q)
         rx_drop(q, NETIF_CAUSE_RX_TAP);
         return -1;
     }
-    if ((size_t)ret < q->cfg.vnet_hdr_len + NETIF_ETH_HLEN) {
-        rx_drop(q, NETIF_CAUSE_RX_RUNT);
-        return 0;
-    }
-
-    memcpy(&vh, buf, q->cfg.vnet_hdr_len);
-    p->off = q->rx_fill + q->cfg.vnet_hdr_len;
-    p->len = ret - q->cfg.vnet_hdr_len;
-    p->nr_data = (p->len + NETIF_PAGE_SIZE - 1) / NETIF_PAGE_SIZE;
-
-    if (!netif_hdr_to_netif(&vh, q->rx_buf + p->off, p->len,
-                            &q->cfg.features, &p->flags, &p->gso, &cause)) {
-        rx_drop(q, cause);
-        return 0;
-    }
-    if (p->nr_data > NETIF_RX_MAX_SLOTS ||
-        (p->nr_data > 1 && !q->cfg.features.sg)) {
-        rx_drop(q, NETIF_CAUSE_RX_TOO_BIG);
-        return 0;
-    }
-    if (p->gso.type) {
-        p->flags |= NETRXF_extra_info;
-    }
-    if (p->nr_data > 1) {
-        p->flags |= NETRXF_more_data;
-    }
-    q->rx_have_pending = true;
-    return 1;
+    return rx_take_buffered(q, ret);
 }
 
 static void rx_respond(NetifQueue *q, uint16_t id, uint16_t flags,
@@ -190,6 +222,9 @@ static void rx_place(NetifQueue *q)
     }
 
     NETIF_STAT_ADD(q, rx.slots, pkt->nr_rsps);
+    if (q->cfg.max_static_grants) {
+        NETIF_STAT_ADD(q, rx.static_misses, p->nr_data);
+    }
     q->rx_fill = p->off + p->len;
     q->rx_have_pending = false;
     q->rx_stalled_since = 0;
@@ -218,7 +253,7 @@ static void rx_flush(NetifQueue *q)
     bool notify;
 
     if (!q->rx_nr_pkts) {
-        return;
+        goto push;
     }
 
     NETIF_STAT_ADD(q, rx.copy_calls, 1);
@@ -244,6 +279,12 @@ static void rx_flush(NetifQueue *q)
         }
     }
 
+push:
+    q->rx_nr_static = 0;
+    if (q->rx.rsp_prod_pvt == q->rx_pushed) {
+        return;
+    }
+    q->rx_pushed = q->rx.rsp_prod_pvt;
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
     NETIF_STAT_ADD(q, rx.batches, 1);
     if (notify) {
@@ -261,6 +302,101 @@ static void rx_flush(NetifQueue *q)
         q->rx_pending.off = 0;
         q->rx_fill = q->rx_pending.len;
     }
+}
+
+/* Requests a static read needs: data pages for any frame, and the extra. */
+#define RX_STATIC_REQS  (NETIF_PAGES(NETIF_RX_FRAME_MAX) + 1u)
+
+/*
+ * Read the next frame straight into the static pages of the next posted
+ * requests and answer them.  1: placed, 0: dropped, -1: the tap is empty,
+ * 2: not possible now (use the buffer), 3: read, but it must go through
+ * the buffer (it is pending there now).
+ */
+static int rx_read_static(NetifQueue *q)
+{
+    netif_rx_request_t reqs[RX_STATIC_REQS];
+    NetifStatic *st[RX_STATIC_REQS];
+    struct iovec iov[RX_STATIC_REQS];
+    NetifRxPending *p = &q->rx_pending;
+    NetifVnetHdr vh = { 0 };
+    RING_IDX cons = q->rx.req_cons;
+    unsigned int i, n;
+    ssize_t ret;
+    size_t len, off;
+
+    if (!q->cfg.max_static_grants || !netif_static_count(q) ||
+        q->rx.sring->req_prod - cons < RX_STATIC_REQS ||
+        q->rx.sring->req_prod - cons > q->rx_ring_size) {
+        return 2;
+    }
+    xen_rmb(); /* see the requests up to req_prod */
+    for (i = 0; i < RX_STATIC_REQS; i++) {
+        RING_COPY_REQUEST(&q->rx, cons + i, &reqs[i]);
+        st[i] = netif_static_find(q, reqs[i].gref, true);
+        if (!st[i]) {
+            return 2;
+        }
+    }
+
+    /* vnet header, then request 0's page, then 2, 3, ... */
+    iov[0] = (struct iovec) { .iov_base = &vh,
+                              .iov_len = q->cfg.vnet_hdr_len };
+    for (i = 1; i < RX_STATIC_REQS; i++) {
+        iov[i] = (struct iovec) { .iov_base = st[i == 1 ? 0 : i]->page,
+                                  .iov_len = NETIF_PAGE_SIZE };
+    }
+    ret = q->ops->tap_readv(q->opaque, iov, RX_STATIC_REQS);
+    if (ret == -EAGAIN) {
+        return -1;
+    }
+    if (ret < 0 || (size_t)ret > NETIF_RX_FRAME_MAX + q->cfg.vnet_hdr_len) {
+        rx_drop(q, NETIF_CAUSE_RX_TAP);
+        return -1;
+    }
+    if ((size_t)ret < q->cfg.vnet_hdr_len + NETIF_ETH_HLEN) {
+        rx_drop(q, NETIF_CAUSE_RX_RUNT);
+        return 0;
+    }
+    len = ret - q->cfg.vnet_hdr_len;
+    if (!vh.gso_type && len > NETIF_PAGE_SIZE) {
+        /* Laid out for a GSO frame: gather it, send it the copy way. */
+        uint8_t *buf = q->rx_buf + q->rx_fill;
+
+        memcpy(buf, &vh, q->cfg.vnet_hdr_len);
+        for (i = 0, off = 0; off < len; i++, off += NETIF_PAGE_SIZE) {
+            memcpy(buf + q->cfg.vnet_hdr_len + off, iov[1 + i].iov_base,
+                   MIN(NETIF_PAGE_SIZE, len - off));
+        }
+        return rx_take_buffered(q, ret) ? 3 : 0;
+    }
+    /* A GSO frame's translation reads no data; a one-page one is here. */
+    if (!rx_check_frame(q, &vh, st[0]->page, len)) {
+        return 0;
+    }
+
+    /* Answer requests 0 .. n-1 in their slots. */
+    n = rx_slots_needed(p);
+    for (i = 0, off = 0; i < n; i++) {
+        size_t chunk;
+
+        if (i == 1 && p->gso.type) {
+            memcpy(RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt), &p->gso,
+                   sizeof(p->gso));
+            q->rx.rsp_prod_pvt++;
+            continue;
+        }
+        chunk = MIN(p->len - off, NETIF_PAGE_SIZE);
+        rx_respond(q, reqs[i].id, i == 0 ? p->flags :
+                   off + chunk < p->len ? NETRXF_more_data : 0, chunk);
+        off += chunk;
+    }
+    q->rx.req_cons += n;
+    NETIF_STAT_ADD(q, rx.slots, n);
+    NETIF_STAT_ADD(q, rx.static_hits, p->nr_data);
+    NETIF_STAT_ADD(q, rx.packets, 1);
+    NETIF_STAT_ADD(q, rx.bytes, p->len);
+    return 1;
 }
 
 /*
@@ -343,10 +479,19 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
                 break;
             }
             if (q->rx_nr_pkts == q->cfg.max_batch ||
+                q->rx_nr_static == q->cfg.max_batch ||
                 q->rx_buf_size - q->rx_fill < RX_READ_MAX(q)) {
                 rx_flush(q);
             }
-            ret = rx_read(q);
+            ret = rx_read_static(q);
+            if (ret == 1) {
+                q->rx_nr_static++;
+                done++;
+                continue;
+            }
+            if (ret == 2) {
+                ret = rx_read(q);
+            }
             if (ret < 0) {
                 break;
             }

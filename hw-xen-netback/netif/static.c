@@ -14,16 +14,16 @@
 
 #include "netif-int.h"
 
-typedef struct NetifStatic {
-    uint32_t ref;
-    bool readonly;
-    void *page;
-    unsigned int busy;          /* requests in flight that use it */
-} NetifStatic;
-
 void netif_static_init(NetifQueue *q)
 {
     q->statics = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+/* The count QMP reads from other threads. */
+static void static_count_changed(NetifQueue *q)
+{
+    __atomic_store_n(&q->stats.static_grants,
+                     g_hash_table_size(q->statics), __ATOMIC_RELAXED);
 }
 
 static void static_unmap(NetifQueue *q, NetifStatic *s)
@@ -46,11 +46,24 @@ void netif_static_cleanup(NetifQueue *q)
         g_hash_table_iter_remove(&iter);
     }
     g_hash_table_destroy(q->statics);
+    q->statics = NULL;
 }
 
 static NetifStatic *static_find(const NetifQueue *q, uint32_t ref)
 {
     return g_hash_table_lookup(q->statics, GUINT_TO_POINTER(ref));
+}
+
+NetifStatic *netif_static_find(const NetifQueue *q, uint32_t ref, bool write)
+{
+    NetifStatic *s;
+
+    if (!g_hash_table_size(q->statics)) {
+        return NULL;            /* the common case without static grants */
+    }
+    s = static_find(q, ref);
+    /* A readonly gref may carry the guest's packets, never ours. */
+    return s && !(write && s->readonly) ? s : NULL;
 }
 
 unsigned int netif_static_count(const NetifQueue *q)
@@ -65,10 +78,9 @@ unsigned int netif_static_room(const NetifQueue *q)
 
 void *netif_static_page(const NetifQueue *q, uint32_t ref, bool write)
 {
-    NetifStatic *s = static_find(q, ref);
+    NetifStatic *s = netif_static_find(q, ref, write);
 
-    /* A readonly gref may carry the guest's packets, never ours. */
-    return s && !(write && s->readonly) ? s->page : NULL;
+    return s ? s->page : NULL;
 }
 
 void netif_static_hold(NetifQueue *q, uint32_t ref, bool hold)
@@ -151,6 +163,7 @@ uint32_t netif_static_add(NetifQueue *q, const NetifGref *grefs,
         g_hash_table_insert(q->statics, GUINT_TO_POINTER(added[i]->ref),
                             added[i]);
     }
+    static_count_changed(q);
     return XEN_NETIF_CTRL_STATUS_SUCCESS;
 }
 
@@ -183,5 +196,6 @@ uint32_t netif_static_del(NetifQueue *q, NetifGref *grefs, unsigned int nr,
         grefs[i].status = XEN_NETIF_CTRL_STATUS_SUCCESS;
         (*removed)++;
     }
+    static_count_changed(q);
     return XEN_NETIF_CTRL_STATUS_SUCCESS;
 }

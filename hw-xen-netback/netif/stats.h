@@ -38,6 +38,8 @@
     X(unmap_calls)                                                      \
     X(copy_segs)        /* grant copy segments */                       \
     X(copy_calls)                                                       \
+    X(static_hits)      /* slots a static grant served, no grant op */ \
+    X(static_misses)    /* slots that needed one, static grants on */  \
     X(drops)            /* sum of this direction's drop causes */       \
     X(errors)           /* sum of this direction's error causes */
 
@@ -114,6 +116,7 @@ typedef enum NetifCause {
 typedef struct NetifStats {
     NetifDirStats tx;
     NetifDirStats rx;
+    uint64_t static_grants;     /* static grants mapped now */
     uint64_t cause[NETIF_CAUSE__MAX];
 } NetifStats;
 

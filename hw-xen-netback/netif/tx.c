@@ -3,8 +3,10 @@
  *
  * A batch goes through four steps:
  *   build    copy requests off the ring once and check the slot chains;
- *   resolve  one grant map (or copy) call for the data of every packet,
- *            then translate each packet's headers into a vnet header;
+ *   resolve  slots naming a static grant use its standing mapping (and
+ *            hold it until answered); one grant map (or copy) call for
+ *            the other slots of every packet; then translate each
+ *            packet's headers into a vnet header;
  *   write    one writev per packet to the tap;
  *   complete one unmap call, then a response for every consumed request
  *            and one push.
@@ -48,10 +50,13 @@ static void tx_unmap_all(NetifQueue *q)
     q->tx_nr_maps = 0;
 }
 
+static void tx_release_statics(NetifQueue *q);
+
 void netif_tx_cleanup(NetifQueue *q)
 {
     /* A batch held by a full tap may still have guest pages mapped. */
     tx_unmap_all(q);
+    tx_release_statics(q);
     g_free(q->tx_slots);
     g_free(q->tx_refs);
     g_free(q->tx_segs);
@@ -307,16 +312,20 @@ static int tx_build(NetifQueue *q, unsigned int max)
     for (s = &(q)->tx_slots[(pkt)->slot];                                   \
          s < &(q)->tx_slots[(pkt)->slot + (pkt)->nr_slots]; s++)
 
+/* The slots a grant operation must reach: not empty, not static. */
+#define FOR_EACH_GRANT_SLOT(q, pkt, s)                                      \
+    FOR_EACH_SLOT(q, pkt, s)                                                \
+        if (!s->size || s->st) {                                            \
+            continue;                                                       \
+        } else
+
 static void tx_point_into_map(NetifQueue *q, NetifTxPacket *pkt,
                               uint8_t *addr)
 {
     unsigned int page = 0;
     NetifTxSlot *s;
 
-    FOR_EACH_SLOT(q, pkt, s) {
-        if (!s->size) {
-            continue;
-        }
+    FOR_EACH_GRANT_SLOT(q, pkt, s) {
         s->data = addr + (size_t)page++ * NETIF_PAGE_SIZE + s->offset;
     }
 }
@@ -334,10 +343,8 @@ static void tx_map(NetifQueue *q)
             continue;
         }
         pkt->ref = nr;
-        FOR_EACH_SLOT(q, pkt, s) {
-            if (s->size) {
-                q->tx_refs[nr++] = s->gref;
-            }
+        FOR_EACH_GRANT_SLOT(q, pkt, s) {
+            q->tx_refs[nr++] = s->gref;
         }
         pkt->nr_refs = nr - pkt->ref;
     }
@@ -398,10 +405,7 @@ static void tx_copy(NetifQueue *q)
             continue;
         }
         pkt->ref = nr;
-        FOR_EACH_SLOT(q, pkt, s) {
-            if (!s->size) {
-                continue;
-            }
+        FOR_EACH_GRANT_SLOT(q, pkt, s) {
             s->data = q->tx_buf + off;
             q->tx_segs[nr++] = (NetifCopySeg) {
                 .ref = s->gref, .offset = s->offset, .len = s->size,
@@ -469,10 +473,45 @@ static void tx_translate(NetifQueue *q, NetifTxPacket *pkt, uint8_t *hdr)
     }
 }
 
+/* Slots naming a static grant read its standing mapping: no grant op. */
+static void tx_use_statics(NetifQueue *q)
+{
+    unsigned int i, hits = 0, misses = 0;
+    NetifTxSlot *s;
+
+    if (!q->cfg.max_static_grants) {
+        return;
+    }
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        NetifTxPacket *pkt = &q->tx_pkts[i];
+
+        if (!pkt->send) {
+            continue;
+        }
+        FOR_EACH_SLOT(q, pkt, s) {
+            if (!s->size) {
+                continue;
+            }
+            s->st = netif_static_find(q, s->gref, false);
+            if (!s->st) {
+                misses++;
+                continue;
+            }
+            /* DEL must not unmap it until the slot is answered. */
+            s->st->busy++;
+            s->data = (uint8_t *)s->st->page + s->offset;
+            hits++;
+        }
+    }
+    NETIF_STAT_ADD(q, tx.static_hits, hits);
+    NETIF_STAT_ADD(q, tx.static_misses, misses);
+}
+
 static void tx_resolve(NetifQueue *q)
 {
     unsigned int i;
 
+    tx_use_statics(q);
     if (q->cfg.grant_mode == NETIF_GRANT_MAP) {
         tx_map(q);
     } else {
@@ -547,6 +586,22 @@ static void tx_respond(NetifQueue *q, uint16_t id, int16_t status)
     q->tx.rsp_prod_pvt++;
 }
 
+/* Let go of the static grants the batch's slots hold. */
+static void tx_release_statics(NetifQueue *q)
+{
+    unsigned int i;
+    NetifTxSlot *s;
+
+    for (i = 0; i < q->tx_nr_pkts; i++) {
+        FOR_EACH_SLOT(q, &q->tx_pkts[i], s) {
+            if (s->st) {
+                s->st->busy--;
+                s->st = NULL;
+            }
+        }
+    }
+}
+
 /* Unmap, then answer every request of the batch in one push. */
 static void tx_complete(NetifQueue *q)
 {
@@ -554,6 +609,7 @@ static void tx_complete(NetifQueue *q)
     bool notify;
 
     tx_unmap_all(q);
+    tx_release_statics(q);
 
     for (i = 0; i < q->tx_nr_pkts; i++) {
         NetifTxPacket *pkt = &q->tx_pkts[i];

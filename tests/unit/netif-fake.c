@@ -115,10 +115,13 @@ static int fake_copy(void *opaque, bool to_guest, const NetifCopySeg *segs,
             ret = -1;
             continue;
         }
+        /* A statically mapped page is shared: copy to what the guest sees. */
         if (to_guest) {
-            memcpy(g->page + segs[i].offset, segs[i].local, segs[i].len);
+            memcpy(fake_page(f, segs[i].ref) + segs[i].offset, segs[i].local,
+                   segs[i].len);
         } else {
-            memcpy(segs[i].local, g->page + segs[i].offset, segs[i].len);
+            memcpy(segs[i].local, fake_page(f, segs[i].ref) + segs[i].offset,
+                   segs[i].len);
         }
     }
     return ret;
@@ -306,6 +309,65 @@ void fake_start(Fake *f)
     f->q = netif_queue_new(&f->cfg, &err);
     g_assert_no_error(err);
     g_assert(f->q);
+}
+
+uint8_t *fake_page(Fake *f, uint32_t gref)
+{
+    unsigned int i;
+
+    for (i = 0; i < f->mappings->len; i++) {
+        FakeMapping *m = g_ptr_array_index(f->mappings, i);
+
+        if (m->nr == 1 && m->refs[0] == gref) {
+            return m->addr;
+        }
+    }
+    g_assert(fake_lookup(f, gref));
+    return f->grants[gref].page;
+}
+
+void fake_guest_write(Fake *f, uint32_t gref, size_t offset,
+                      const void *data, size_t len)
+{
+    g_assert(fake_lookup(f, gref) && offset + len <= NETIF_PAGE_SIZE);
+    memcpy(f->grants[gref].page + offset, data, len);
+    memcpy(fake_page(f, gref) + offset, data, len);
+}
+
+void fake_static_add(Fake *f, uint32_t *grefs, unsigned int nr, bool ro)
+{
+    NetifGref table[NETIF_CTRL_MAX_GREFS];
+    unsigned int i;
+
+    g_assert_cmpuint(nr, <=, NETIF_CTRL_MAX_GREFS);
+    for (i = 0; i < nr; i++) {
+        grefs[i] = fake_grant(f, NULL, 0, 0, ro);
+        table[i] = (NetifGref) {
+            .ref = grefs[i], .flags = ro ? XEN_NETIF_CTRLF_GREF_readonly : 0,
+        };
+    }
+    g_assert_cmpuint(netif_static_add(f->q, table, nr), ==,
+                     XEN_NETIF_CTRL_STATUS_SUCCESS);
+}
+
+void fake_rx_post_refs(Fake *f, const uint32_t *grefs, unsigned int nr)
+{
+    unsigned int i;
+    int notify;
+
+    for (i = 0; i < nr; i++) {
+        RING_IDX idx = f->rxf.req_prod_pvt;
+        netif_rx_request_t *req = RING_GET_REQUEST(&f->rxf, idx);
+        uint16_t id = idx & (NETIF_RX_RING_SIZE - 1);
+
+        g_assert_false(RING_FULL(&f->rxf));
+        f->rx_gref_by_id[id] = grefs[i];
+        req->id = id;
+        req->gref = grefs[i];
+        f->rxf.req_prod_pvt++;
+    }
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&f->rxf, notify);
+    (void)notify;
 }
 
 void fake_ctrl_start(Fake *f, unsigned int nr_queues)

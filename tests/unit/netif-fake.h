@@ -120,6 +120,20 @@ uint16_t fake_ref_csum(const uint8_t *buf, size_t len, uint32_t sum);
 bool fake_l4_csum_ok(const uint8_t *frame, size_t len, int ip, bool vlan);
 
 /*
+ * The guest's view of its page @gref.  The fake's maps copy, so a page
+ * under a live mapping of that gref alone (a static grant) is that
+ * mapping: what the guest and the backend share.
+ */
+uint8_t *fake_page(Fake *f, uint32_t gref);
+/* The guest writes into its page @gref (seen through any live mapping). */
+void fake_guest_write(Fake *f, uint32_t gref, size_t offset,
+                      const void *data, size_t len);
+/* Grant @nr pages and add them to the queue's static grants. */
+void fake_static_add(Fake *f, uint32_t *grefs, unsigned int nr, bool ro);
+/* Post RX requests for the given pages (ids: the ring slots). */
+void fake_rx_post_refs(Fake *f, const uint32_t *grefs, unsigned int nr);
+
+/*
  * Serve a control ring for a vif of @nr_queues queues (all of them f->q,
  * which must exist); static grants as f->cfg.max_static_grants says.
  */
