@@ -524,6 +524,7 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
     cfg.grant_mode = queue->cfg.grant_mode;
     cfg.vnet_hdr_len = NETIF_VNET_HDR_LEN;
     cfg.rx_stall_us = queue->cfg.rx_stall_us;
+    cfg.max_static_grants = queue->cfg.static_grants;
     cfg.ops = &xen_netback_engine_ops;
     cfg.opaque = queue;
     queue->engine = netif_queue_new(&cfg, &gerr);
@@ -586,6 +587,89 @@ void xen_netback_queue_stop(XenNetbackQueue *queue)
         queue->xgt = NULL;
     }
     queue->tx_sring = queue->rx_sring = NULL;
+}
+
+/* A static grant message, run in the queue's thread. */
+typedef struct XenNetbackStaticCall {
+    XenNetbackQueue *queue;
+    enum { STATIC_ROOM, STATIC_ADD, STATIC_DEL } op;
+    NetifGref *grefs;
+    unsigned int nr;
+    uint32_t status;
+    uint32_t result;            /* room, or entries removed */
+} XenNetbackStaticCall;
+
+static void xen_netback_queue_static_bh(void *opaque)
+{
+    XenNetbackStaticCall *call = opaque;
+    NetifQueue *engine = call->queue->engine;
+
+    if (!engine) {
+        call->status = XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER;
+        return;
+    }
+    switch (call->op) {
+    case STATIC_ROOM:
+        call->result = netif_static_room(engine);
+        call->status = XEN_NETIF_CTRL_STATUS_SUCCESS;
+        break;
+    case STATIC_ADD:
+        call->status = netif_static_add(engine, call->grefs, call->nr);
+        break;
+    case STATIC_DEL:
+        call->status = netif_static_del(engine, call->grefs, call->nr,
+                                        &call->result);
+        break;
+    }
+}
+
+static void xen_netback_queue_static_call(XenNetbackStaticCall *call)
+{
+    XenNetbackQueue *queue = call->queue;
+
+    call->result = 0;
+    if (!queue->attached) {
+        call->status = XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER;
+        return;
+    }
+    aio_wait_bh_oneshot(queue->ctx, xen_netback_queue_static_bh, call);
+    trace_xen_netback_queue_static(queue->cfg.domid, queue->cfg.index,
+                                   call->op, call->nr, call->status,
+                                   call->result);
+}
+
+uint32_t xen_netback_queue_static_room(XenNetbackQueue *queue)
+{
+    XenNetbackStaticCall call = { .queue = queue, .op = STATIC_ROOM };
+
+    xen_netback_queue_static_call(&call);
+    return call.result;
+}
+
+uint32_t xen_netback_queue_static_add(XenNetbackQueue *queue,
+                                      const NetifGref *grefs,
+                                      unsigned int nr)
+{
+    XenNetbackStaticCall call = {
+        .queue = queue, .op = STATIC_ADD, .grefs = (NetifGref *)grefs,
+        .nr = nr,
+    };
+
+    xen_netback_queue_static_call(&call);
+    return call.status;
+}
+
+uint32_t xen_netback_queue_static_del(XenNetbackQueue *queue,
+                                      NetifGref *grefs, unsigned int nr,
+                                      uint32_t *removed)
+{
+    XenNetbackStaticCall call = {
+        .queue = queue, .op = STATIC_DEL, .grefs = grefs, .nr = nr,
+    };
+
+    xen_netback_queue_static_call(&call);
+    *removed = call.result;
+    return call.status;
 }
 
 void xen_netback_queue_get_stats(XenNetbackQueue *queue, NetifStats *stats)

@@ -49,6 +49,7 @@ typedef struct XenNetbackQueueConfig {
     IOThread *iothread;             /* NULL: the main loop */
     MemReentrancyGuard *guard;      /* the device's, for the bottom half */
     int64_t rx_stall_us;            /* 0: the engine's default */
+    unsigned int static_grants;     /* static grants the frontend may add */
     XenNetbackFaultFn *fault;
     XenNetbackStallFn *stall;
     void *opaque;
@@ -69,6 +70,19 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
                              const XenNetbackQueueRefs *refs,
                              Error **errp);
 void xen_netback_queue_stop(XenNetbackQueue *queue);
+/*
+ * The static grant messages of the control ring for this queue, run in
+ * its thread (which owns the table); main loop, BQL held.  INVALID_PARAMETER
+ * (room 0) while the queue is stopped.
+ */
+uint32_t xen_netback_queue_static_room(XenNetbackQueue *queue);
+uint32_t xen_netback_queue_static_add(XenNetbackQueue *queue,
+                                      const NetifGref *grefs,
+                                      unsigned int nr);
+uint32_t xen_netback_queue_static_del(XenNetbackQueue *queue,
+                                      NetifGref *grefs, unsigned int nr,
+                                      uint32_t *removed);
+
 /* The queue's counters; all zero while it is stopped. */
 void xen_netback_queue_get_stats(XenNetbackQueue *queue, NetifStats *stats);
 

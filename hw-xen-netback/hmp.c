@@ -49,6 +49,11 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
         if (info->error) {
             monitor_printf(mon, "  error: %s\n", info->error);
         }
+        if (info->has_control_messages) {
+            monitor_printf(mon, "  control ring: %" PRIu64 " messages, %"
+                           PRIu64 " refused\n", info->control_messages,
+                           info->control_refused);
+        }
         if (info->stalled_queues) {
             monitor_printf(mon, "  guest RX stalled on %u queue(s): "
                            "carrier off\n", info->stalled_queues);
@@ -63,6 +68,18 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
         for (q = info->queues; q; q = q->next) {
             hmp_xen_netback_row(mon, q->value->index, "tx", q->value->tx);
             hmp_xen_netback_row(mon, q->value->index, "rx", q->value->rx);
+            if (q->value->static_grants || q->value->tx->static_hits ||
+                q->value->rx->static_hits) {
+                monitor_printf(mon, "  %2u static grants %" PRIu64
+                               ", slots served by them: tx %" PRIu64
+                               " rx %" PRIu64 ", by grant ops: tx %" PRIu64
+                               " rx %" PRIu64 "\n", q->value->index,
+                               q->value->static_grants,
+                               q->value->tx->static_hits,
+                               q->value->rx->static_hits,
+                               q->value->tx->static_misses,
+                               q->value->rx->static_misses);
+            }
             if (q->value->tx->spurious || q->value->rx->spurious) {
                 monitor_printf(mon, "  %2u spurious events: tx %" PRIu64
                                " rx %" PRIu64 "\n", q->value->index,

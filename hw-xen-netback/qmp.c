@@ -100,6 +100,15 @@ static XenNetbackInfo *xen_netback_info(XenNetbackDevice *netback)
     info->grant_mode = netback->grant_mode;
     info->max_queues = netback->max_queues;
     info->error = g_strdup(netback->error);
+    info->static_grants = netback->static_grants;
+    if (netback->ctrl) {
+        NetifCtrlStats cs;
+
+        xen_netback_ctrl_get_stats(netback->ctrl, &cs);
+        info->has_control_messages = info->has_control_refused = true;
+        info->control_messages = cs.messages;
+        info->control_refused = cs.refused;
+    }
     WITH_QEMU_LOCK_GUARD(&netback->stall_lock) {
         info->stalled_queues = netback->stalled_queues;
     }

@@ -213,6 +213,9 @@ static void xen_netback_stop_queues(XenNetbackDevice *netback)
 
     trace_xen_netback_disconnect(netback->xendev.frontend_id, netback->vif,
                                  netback->nr_queues);
+    /* No control message may reach a queue that is going. */
+    xen_netback_ctrl_stop(netback->ctrl);
+    netback->ctrl = NULL;
     for (i = 0; i < netback->nr_queues; i++) {
         if (netback->queues[i]) {
             xen_netback_queue_stop(netback->queues[i]);
@@ -237,6 +240,8 @@ static void xen_netback_disconnect(XenNetbackDevice *netback)
 
 static void xen_netback_queue_fault(void *opaque, unsigned int generation,
                                     unsigned int index, const char *msg);
+static void xen_netback_report_fault(XenNetbackDevice *netback,
+                                     unsigned int generation, char *msg);
 static void xen_netback_queue_stall(void *opaque, unsigned int index,
                                     bool stalled);
 
@@ -248,6 +253,7 @@ static bool xen_netback_start_queues(XenNetbackDevice *netback, Error **errp)
         .features = netback->features,
         .guard = &DEVICE(netback)->mem_reentrancy_guard,
         .rx_stall_us = (int64_t)netback->rx_stall_ms * 1000,
+        .static_grants = netback->static_grants,
         .fault = xen_netback_queue_fault,
         .stall = xen_netback_queue_stall,
         .opaque = netback,
@@ -278,6 +284,65 @@ static bool xen_netback_start_queues(XenNetbackDevice *netback, Error **errp)
     return true;
 }
 
+/* The control ring's view of the device (see XenNetbackCtrlOps). */
+static XenNetbackQueue *xen_netback_ctrl_queue(void *opaque,
+                                               unsigned int index)
+{
+    XenNetbackDevice *netback = opaque;
+
+    return netback->queues && index < netback->nr_queues ?
+           netback->queues[index] : NULL;
+}
+
+static void xen_netback_ctrl_begin(void *opaque)
+{
+    xen_netback_begin_transition(opaque);
+}
+
+static void xen_netback_ctrl_end(void *opaque)
+{
+    xen_netback_end_transition(opaque);
+}
+
+static void xen_netback_ctrl_fault(void *opaque, const char *msg)
+{
+    XenNetbackDevice *netback = opaque;
+
+    xen_netback_report_fault(netback, netback->generation, g_strdup(msg));
+}
+
+static const XenNetbackCtrlOps xen_netback_ctrl_ops = {
+    .queue = xen_netback_ctrl_queue,
+    .begin = xen_netback_ctrl_begin,
+    .end = xen_netback_ctrl_end,
+    .fault = xen_netback_ctrl_fault,
+};
+
+/*
+ * The control ring, if we offered one and the frontend gave its keys
+ * (Linux netfront gives none).
+ */
+static bool xen_netback_start_ctrl(XenNetbackDevice *netback, Error **errp)
+{
+    XenDevice *xendev = &netback->xendev;
+    unsigned int ref, evtchn;
+
+    if (!netback->static_grants ||
+        xen_device_frontend_scanf(xendev, "ctrl-ring-ref", "%u", &ref) != 1) {
+        return true;
+    }
+    if (xen_device_frontend_scanf(xendev, "event-channel-ctrl", "%u",
+                                  &evtchn) != 1) {
+        error_setg(errp, "ctrl-ring-ref without event-channel-ctrl");
+        return false;
+    }
+    netback->ctrl = xen_netback_ctrl_start(xendev, ref, evtchn,
+                                           netback->nr_queues, true,
+                                           &xen_netback_ctrl_ops, netback,
+                                           errp);
+    return netback->ctrl != NULL;
+}
+
 static bool xen_netback_connect(XenNetbackDevice *netback, Error **errp)
 {
     ERRP_GUARD();
@@ -289,7 +354,8 @@ static bool xen_netback_connect(XenNetbackDevice *netback, Error **errp)
 
     xen_netback_begin_transition(netback);
     netback->generation++;
-    if (!xen_netback_start_queues(netback, errp)) {
+    if (!xen_netback_start_queues(netback, errp) ||
+        !xen_netback_start_ctrl(netback, errp)) {
         xen_netback_stop_queues(netback);
         xen_netback_end_transition(netback);
         return false;
@@ -374,21 +440,29 @@ static void xen_netback_fatal_error(XenNetbackDevice *netback,
     xen_device_backend_set_state(&netback->xendev, XenbusStateClosing);
 }
 
-/* Called from a queue's thread (see XenNetbackFaultFn). */
-static void xen_netback_queue_fault(void *opaque, unsigned int generation,
-                                    unsigned int index, const char *msg)
+/* Record a fault of connection @generation for fault_bh; any thread. */
+static void xen_netback_report_fault(XenNetbackDevice *netback,
+                                     unsigned int generation, char *msg)
 {
-    XenNetbackDevice *netback = opaque;
-
     qemu_mutex_lock(&netback->fault_lock);
     /* The first fault of a connection is the one to report. */
     if (!netback->fault_msg || netback->fault_generation != generation) {
         g_free(netback->fault_msg);
-        netback->fault_msg = g_strdup_printf("queue %u: %s", index, msg);
+        netback->fault_msg = msg;
         netback->fault_generation = generation;
+    } else {
+        g_free(msg);
     }
     qemu_mutex_unlock(&netback->fault_lock);
     qemu_bh_schedule(netback->fault_bh);
+}
+
+/* Called from a queue's thread (see XenNetbackFaultFn). */
+static void xen_netback_queue_fault(void *opaque, unsigned int generation,
+                                    unsigned int index, const char *msg)
+{
+    xen_netback_report_fault(opaque, generation,
+                             g_strdup_printf("queue %u: %s", index, msg));
 }
 
 /*
@@ -618,6 +692,11 @@ static bool xen_netback_check_netdev(XenNetbackDevice *netback, Error **errp)
                    netback->max_queues, XEN_NETBACK_MAX_QUEUES);
         return false;
     }
+    if (netback->static_grants > NETIF_MAX_STATIC_GRANTS) {
+        error_setg(errp, "static-grants=%u is more than the %u supported",
+                   netback->static_grants, NETIF_MAX_STATIC_GRANTS);
+        return false;
+    }
     return true;
 }
 
@@ -690,6 +769,10 @@ static void xen_netback_advertise(XenNetbackDevice *netback)
                               "%u", 1);
     xen_device_backend_printf(xendev, "multi-queue-max-queues", "%u",
                               netback->max_queues);
+    if (netback->static_grants) {
+        /* For static grants: the hash messages are NOT_SUPPORTED. */
+        xen_device_backend_printf(xendev, "feature-ctrl-ring", "%u", 1);
+    }
 }
 
 static void xen_netback_realize(XenDevice *xendev, Error **errp)
@@ -750,6 +833,12 @@ static const Property xen_netback_properties[] = {
     DEFINE_PROP_UINT32("queues", XenNetbackDevice, max_queues, 0),
     /* How long a frame may wait for the guest's buffers (Linux: 10 s). */
     DEFINE_PROP_UINT32("rx-stall-ms", XenNetbackDevice, rx_stall_ms, 0),
+    /*
+     * Static grants a frontend may add per queue over the control ring:
+     * by default full TX and RX rings of pages; 0 offers no control ring.
+     */
+    DEFINE_PROP_UINT32("static-grants", XenNetbackDevice, static_grants,
+                       NETIF_TX_RING_SIZE + NETIF_RX_RING_SIZE),
     DEFINE_PROP_LINK("iothread", XenNetbackDevice, iothread, TYPE_IOTHREAD,
                      IOThread *),
     DEFINE_PROP_ARRAY("iothreads", XenNetbackDevice, nr_iothread_ids,

@@ -16,6 +16,7 @@
 #include "qom/object.h"
 #include "system/iothread.h"
 #include "dataplane.h"
+#include "ctrl.h"
 
 #define TYPE_XEN_NETBACK "xen-netback"
 OBJECT_DECLARE_SIMPLE_TYPE(XenNetbackDevice, XEN_NETBACK)
@@ -35,6 +36,7 @@ struct XenNetbackDevice {
     char **iothread_ids;
     XenNetbackGrantMode grant_mode;
     uint32_t rx_stall_ms;       /* 0: the engine's default */
+    uint32_t static_grants;     /* per queue; 0: no control ring */
 
     /* set at realize */
     NICState *nic;
@@ -48,6 +50,7 @@ struct XenNetbackDevice {
     NetifFeatures features;
     unsigned int nr_queues;
     XenNetbackQueue **queues;
+    XenNetbackCtrl *ctrl;       /* if the frontend gave a control ring */
     bool in_transition;         /* connect or disconnect is running */
     bool disabled;              /* a fatal guest fault stopped the vif */
     char *error;                /* why, for query-xen-netback */

@@ -1,8 +1,11 @@
 /*
  * qnb-netfront: the cases: a well-behaved one ("good"), the
- * hostile-frontend classes of docs/DESIGN "Bad input", and stress on the
- * connection's life: faults racing a multi-queue connect or our own
- * Closing, an event storm, reconnect cycles and a stalled RX ring; each
+ * hostile-frontend classes of docs/DESIGN "Bad input", stress on the
+ * connection's life (faults racing a multi-queue connect or our own
+ * Closing, an event storm, reconnect cycles and a stalled RX ring), and
+ * static grants over a control ring ("static": steady-state traffic on
+ * static TX and RX pages, dom0 reading the counters, then DEL with packets
+ * in flight; "static-reconnect"; "static-off": declining the ring); each
  * with the checks of how the backend reacted.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -14,6 +17,7 @@
 #include <time.h>
 
 #include "cases.h"
+#include "ctrl.h"
 #include "evtchn.h"
 #include "gnt.h"
 #include "packet.h"
@@ -123,26 +127,26 @@ static bool expect_fatal(Vif *v, Detail *d, const char *name,
     return ok;
 }
 
-static bool case_good(Vif *v, Detail *d)
+/*
+ * @count single-slot packets of growing sizes, in batches of 16 pushed at
+ * once; how many were answered OKAY.
+ */
+static unsigned int send_batches(Vif *v, Detail *d, const char *tag,
+                                 unsigned int count)
 {
     unsigned int sent = 0, okay = 0, i;
     int16_t st[16];
 
-    if (!case_begin(v, d, "good")) {
-        return false;
-    }
-    rx_post(v, RX_POOL);
-    okay++;
-    sent++;
-    while (sent < opt_count) {
-        unsigned int n = opt_count - sent < 16 ? opt_count - sent : 16;
+    while (sent < count) {
+        unsigned int n = count - sent < 16 ? count - sent : 16;
         unsigned int got;
 
         for (i = 0; i < n; i++) {
             uint8_t frame[1600];
             char text[64];
 
-            snprintf(text, sizeof(text), "qnb-netfront good %u", ++pkt_seq);
+            snprintf(text, sizeof(text), "qnb-netfront %s %u", tag,
+                     ++pkt_seq);
             tx_queue_frame(v, frame, build_udp(frame, v, text,
                                                64 + 97 * i, false));
         }
@@ -157,6 +161,19 @@ static bool case_good(Vif *v, Detail *d)
             break;
         }
     }
+    return okay;
+}
+
+static bool case_good(Vif *v, Detail *d)
+{
+    unsigned int okay;
+
+    if (!case_begin(v, d, "good")) {
+        return false;
+    }
+    rx_post(v, RX_POOL);
+    /* case_begin()'s packet was the first. */
+    okay = 1 + send_batches(v, d, "good", opt_count > 1 ? opt_count - 1 : 0);
     note(d, "%u/%u packets OKAY", okay, opt_count);
     return okay == opt_count;
 }
@@ -798,6 +815,245 @@ static bool case_rx_stall(Vif *v, Detail *d)
                                "qnb-rx-resumed");
 }
 
+/* ------------------------------------------------------------------ */
+/* Static grants, over the control ring */
+
+#define STATIC_TX_PACKETS   200     /* dom0 wants at least this many */
+#define STATIC_PACKETS      20
+#define STATIC_ROUNDS       5
+#define STATIC_CTRL_MS      5000
+
+/* RX taken while a rendezvous waits for dom0, who sends meanwhile. */
+typedef struct RxTake {
+    Vif *v;
+    Detail *d;
+    const char *marker;
+    unsigned int frames;
+    unsigned int marked;
+    bool ok;
+} RxTake;
+
+static void rx_take(void *opaque)
+{
+    RxTake *t = opaque;
+
+    t->ok = rx_poll(t->v, 100, t->marker, &t->frames, &t->marked, t->d) &&
+            t->ok;
+}
+
+/*
+ * DEL every TX pool gref with a packet in flight on each: every entry
+ * must be removed, or refused as still in use (INVALID_PARAMETER), and
+ * nothing else; the refused ones must go once their packets are
+ * answered.  The pages stay granted, so packets still go, the grant way.
+ */
+static bool static_del_in_flight(Vif *v, Detail *d)
+{
+    uint16_t status[TX_POOL];
+    uint32_t refused[TX_POOL];
+    int16_t st[TX_POOL];
+    unsigned int i, got, okay = 0, gone = 0, nr_refused = 0, other = 0;
+    unsigned int removed = 0;
+    uint32_t room = 0, after = 0;
+    bool ok = true;
+    int ret;
+
+    ret = ctrl_call(v, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, 0, 0, 0,
+                    &room, STATIC_CTRL_MS);
+    if (ret != XEN_NETIF_CTRL_STATUS_SUCCESS) {
+        note(d, "GET_GREF_MAPPING_SIZE: %s", ctrl_status_name(ret));
+        return false;
+    }
+    /* One packet per TX page, all pushed, then DEL at once. */
+    for (i = 0; i < TX_POOL; i++) {
+        uint8_t frame[256];
+        char text[64];
+
+        snprintf(text, sizeof(text), "qnb-netfront static-del %u",
+                 ++pkt_seq);
+        tx_queue_frame(v, frame, build_udp(frame, v, text, 64, false));
+    }
+    tx_push(v);
+    ret = static_del(v, v->txbuf.refs, TX_POOL, &removed, status);
+    got = tx_collect(v, TX_POOL, st, 5000);
+    for (i = 0; i < got; i++) {
+        okay += st[i] == NETIF_RSP_OKAY;
+    }
+    if (ret != XEN_NETIF_CTRL_STATUS_SUCCESS) {
+        note(d, "DEL_GREF_MAPPING of the %u TX grefs in flight: %s",
+             TX_POOL, ctrl_status_name(ret));
+        return false;
+    }
+    for (i = 0; i < TX_POOL; i++) {
+        if (status[i] == XEN_NETIF_CTRL_STATUS_SUCCESS) {
+            gone++;
+        } else if (status[i] == XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER) {
+            refused[nr_refused++] = v->txbuf.refs[i];
+        } else {
+            debug("DEL: gref %u: status %u", v->txbuf.refs[i], status[i]);
+            other++;
+        }
+    }
+    note(d, "DEL of the %u TX grefs, a packet in flight on each: %u "
+         "removed, %u refused as in use, %u other statuses; the packets "
+         "%u/%u OKAY", TX_POOL, gone, nr_refused, other, okay, TX_POOL);
+    if (removed != gone) {
+        note(d, "but the response counts %u removed", removed);
+        ok = false;
+    }
+    ok = ok && !other && okay == TX_POOL;
+    if (nr_refused) {
+        unsigned int again = 0;
+
+        ret = static_del(v, refused, nr_refused, &removed, status);
+        for (i = 0; i < nr_refused; i++) {
+            again += status[i] == XEN_NETIF_CTRL_STATUS_SUCCESS;
+        }
+        note(d, "DEL of the refused ones once answered: %s, %u/%u removed",
+             ctrl_status_name(ret), again, nr_refused);
+        ok = ok && ret == XEN_NETIF_CTRL_STATUS_SUCCESS &&
+             again == nr_refused && removed == nr_refused;
+    }
+    ret = ctrl_call(v, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, 0, 0, 0,
+                    &after, STATIC_CTRL_MS);
+    if (ret != XEN_NETIF_CTRL_STATUS_SUCCESS || after != room + TX_POOL) {
+        note(d, "GET_GREF_MAPPING_SIZE after DEL: %s, room %u (was %u)",
+             ctrl_status_name(ret), after, room);
+        ok = false;
+    }
+    ret = send_good(v, "static-after-del");
+    note(d, "a packet after: %s", ret == -100 ? "no response" :
+         rsp_name((int16_t)ret));
+    return ok && ret == NETIF_RSP_OKAY;
+}
+
+/*
+ * Static grants in steady state: connect with a control ring, add the TX
+ * and RX pools, then 200 TX packets and dom0's datagrams on RX, every
+ * buffer reposted as soon as taken (the backend reads into static buffers
+ * only with 18 posted).  dom0 checks the counters while we are connected:
+ * no grant operation per packet.  Then DEL with TX in flight.
+ */
+static bool case_static(Vif *v, Detail *d)
+{
+    RxTake rx = { .v = v, .d = d, .marker = "qnb-static-rx", .ok = true };
+    unsigned int okay;
+
+    if (!opt_sync) {
+        note(d, "needs --sync: dom0 sends the RX traffic and reads the "
+             "counters");
+        return false;
+    }
+    v->want_static = true;
+    if (!vif_connect(v, d) || !static_add_pools(v, d)) {
+        return false;
+    }
+    note(d, "%u TX (%s) and %u RX pages added as static grants", TX_POOL,
+         v->txbuf.writable ? "writable" : "read-only", RX_POOL);
+
+    /* Nothing sent before: dom0 wants every TX slot served statically. */
+    okay = send_batches(v, d, "static", STATIC_TX_PACKETS);
+    note(d, "%u/%u TX packets OKAY", okay, STATIC_TX_PACKETS);
+    if (okay != STATIC_TX_PACKETS) {
+        return false;
+    }
+
+    rx_post(v, RX_POOL);
+    if (!sync_point_poll(rx_take, &rx, "static-rx %d", v->index)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    /* What is still on its way. */
+    rx.ok = rx_poll(v, 500, rx.marker, &rx.frames, &rx.marked, d) && rx.ok;
+    note(d, "RX: %u frames, %u of dom0's marked ones", rx.frames,
+         rx.marked);
+    if (!rx.ok || !rx.marked) {
+        return false;
+    }
+
+    if (!sync_point("static-check %d", v->index)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    return static_del_in_flight(v, d);
+}
+
+/*
+ * Five connections with static grants, each adding the pools and carrying
+ * packets; dom0 counts the backend's static grants each time (all ours,
+ * none left from the connection before), the close checks that the
+ * backend let go of every grant.
+ */
+static bool case_static_reconnect(Vif *v, Detail *d)
+{
+    unsigned int round, okay;
+
+    for (round = 1; round <= STATIC_ROUNDS; round++) {
+        v->want_static = true;
+        if (!vif_connect(v, d) || !static_add_pools(v, d)) {
+            note(d, "round %u: connecting with static grants failed",
+                 round);
+            return false;   /* the runner closes */
+        }
+        okay = send_batches(v, d, "static-reconnect", STATIC_PACKETS);
+        if (okay != STATIC_PACKETS) {
+            note(d, "round %u: %u/%u packets OKAY", round, okay,
+                 STATIC_PACKETS);
+            return false;
+        }
+        if (!sync_point("static-round %d %u", v->index, round)) {
+            note(d, "no rendezvous with dom0");
+            return false;
+        }
+        /* The last connection is the runner's to close. */
+        if (round < STATIC_ROUNDS && !vif_close(v, d)) {
+            note(d, "round %u: close failed", round);
+            return false;
+        }
+    }
+    note(d, "%u rounds: control ring, %u static grants added, %u packets "
+         "OKAY, closed", STATIC_ROUNDS, TX_POOL + RX_POOL, STATIC_PACKETS);
+    return true;
+}
+
+/*
+ * A backend that offers a control ring, and we give none (as Linux
+ * netfront does), after cases that gave one: no control ring key may be
+ * left, and the plain grant path carries our packets.
+ */
+static bool case_static_off(Vif *v, Detail *d)
+{
+    static const char *const keys[] = {
+        "ctrl-ring-ref", "event-channel-ctrl",
+    };
+    unsigned int okay, i;
+
+    if (!vif_prepare(v, d)) {
+        return false;
+    }
+    if (!v->be_ctrl_ring) {
+        note(d, "the backend offers no control ring: nothing to decline");
+        return false;
+    }
+    for (i = 0; i < 2; i++) {
+        char *val = xs_read("%s/%s", v->fe, keys[i]);
+
+        if (val) {
+            note(d, "%s/%s is '%s' without a control ring", v->fe, keys[i],
+                 val);
+            free(val);
+            return false;
+        }
+    }
+    if (!vif_go(v, d, true)) {
+        return false;
+    }
+    okay = send_batches(v, d, "static-off", STATIC_PACKETS);
+    note(d, "control ring offered, none given: %u/%u packets OKAY", okay,
+         STATIC_PACKETS);
+    return okay == STATIC_PACKETS;
+}
+
 const Case cases[] = {
     { "good", case_good },
     { "bad-gref", case_bad_gref },
@@ -815,6 +1071,9 @@ const Case cases[] = {
     { "event-storm", case_event_storm },
     { "reconnect-cycles", case_reconnect_cycles },
     { "rx-stall", case_rx_stall },
+    { "static", case_static },
+    { "static-reconnect", case_static_reconnect },
+    { "static-off", case_static_off },
     { "removal-fault", case_removal_fault },
 };
 const unsigned int nr_cases = sizeof(cases) / sizeof(cases[0]);

@@ -50,6 +50,7 @@ bool grants_alloc(Grants *g, uint16_t domid, unsigned int count,
     }
     g->count = count;
     g->index = op->index;
+    g->writable = writable;
     g->refs = malloc(count * sizeof(uint32_t));
     memcpy(g->refs, op->gref_ids, count * sizeof(uint32_t));
     free(op);

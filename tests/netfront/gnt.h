@@ -16,6 +16,7 @@ typedef struct Grants {
     uint64_t index;
     uint32_t *refs;
     uint8_t *addr;
+    bool writable;              /* else the backend may only read them */
 } Grants;
 
 bool grants_open(void);

@@ -3,7 +3,8 @@
  * netfront does (grants, rings, event channels, keys) and disconnecting.
  * With v->nr_queues > 1 it uses netif.h's multi-queue keys: the rings and
  * event channel of each queue under queue-N/, the rest at the top level.
- * Only queue 0 carries data; the others just have rings and a port.
+ * Only queue 0 carries data; the others just have rings and a port.  With
+ * v->want_static it also gives the backend a control ring (ctrl.c uses it).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -106,6 +107,13 @@ static bool vif_find(Vif *v, int index)
     s = xs_read("%s/multi-queue-num-queues", v->fe);
     v->mq_keys = s != NULL;
     free(s);
+    /* Likewise control ring keys, which name a gref long given back. */
+    s = xs_read("%s/ctrl-ring-ref", v->fe);
+    if (!s) {
+        s = xs_read("%s/event-channel-ctrl", v->fe);
+    }
+    v->ctrl_keys = s != NULL;
+    free(s);
     say("vif %d: backend %s (domain %u), mac %02x:%02x:%02x:%02x:%02x:%02x",
         v->index, v->be, v->backend_id, v->mac[0], v->mac[1], v->mac[2],
         v->mac[3], v->mac[4], v->mac[5]);
@@ -115,7 +123,7 @@ static bool vif_find(Vif *v, int index)
 /* Give every grant back, and count those the backend still maps. */
 static void vif_release(Vif *v, int *leaked)
 {
-    Grants *all[QNB_MAX_QUEUES + 2];
+    Grants *all[QNB_MAX_QUEUES + 3];
     unsigned int i, n = 0;
 
     /* Every queue, whatever nr_queues says: release what is there. */
@@ -128,8 +136,14 @@ static void vif_release(Vif *v, int *leaked)
         }
         all[n++] = &q->rings;
     }
+    if (v->ctrl_fd >= 0) {
+        close(v->ctrl_fd);
+        v->ctrl_fd = -1;
+    }
+    v->has_ctrl = false;
     all[n++] = &v->txbuf;
     all[n++] = &v->rxbuf;
+    all[n++] = &v->ctrl_ring;
 
     leak_check_mark();
     for (i = 0; i < n; i++) {
@@ -143,6 +157,22 @@ static void vif_release(Vif *v, int *leaked)
         free(all[i]->refs);
         all[i]->refs = NULL;
     }
+}
+
+/* An event channel for the backend, on its own evtchn device. */
+static bool vif_evtchn_alloc(Vif *v, int *fd, int *port, Detail *d)
+{
+    *fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (*fd < 0) {
+        note(d, "/dev/xen/evtchn: %s", strerror(errno));
+        return false;
+    }
+    *port = evtchn_bind(*fd, v->backend_id);
+    if (*port < 0) {
+        note(d, "cannot bind an event channel: %s", strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 /* Grant and set up the rings of @q, and bind it an event channel. */
@@ -161,18 +191,23 @@ static bool vif_queue_alloc(Vif *v, VifQueue *q, Detail *d)
     SHARED_RING_INIT(rxs);
     FRONT_RING_INIT(&q->tx, txs, PAGE_SIZE);
     FRONT_RING_INIT(&q->rx, rxs, PAGE_SIZE);
+    return vif_evtchn_alloc(v, &q->evtchn_fd, &q->port, d);
+}
 
-    q->evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (q->evtchn_fd < 0) {
-        note(d, "/dev/xen/evtchn: %s", strerror(errno));
+/* Grant and set up the control ring, and bind it an event channel. */
+static bool vif_ctrl_alloc(Vif *v, Detail *d)
+{
+    xen_netif_ctrl_sring_t *s;
+
+    if (!grants_alloc(&v->ctrl_ring, v->backend_id, 1, true)) {
+        note(d, "cannot grant the control ring page");
         return false;
     }
-    q->port = evtchn_bind(q->evtchn_fd, v->backend_id);
-    if (q->port < 0) {
-        note(d, "cannot bind an event channel: %s", strerror(errno));
-        return false;
-    }
-    return true;
+    s = grants_page(&v->ctrl_ring, 0);
+    SHARED_RING_INIT(s);
+    FRONT_RING_INIT(&v->ctrl, s, PAGE_SIZE);
+    v->ctrl_id = 0;
+    return vif_evtchn_alloc(v, &v->ctrl_fd, &v->ctrl_port, d);
 }
 
 /* The rings and event channels of v->nr_queues queues, and the buffers. */
@@ -189,6 +224,10 @@ static bool vif_alloc(Vif *v, Detail *d)
     if (!grants_alloc(&v->txbuf, v->backend_id, TX_POOL, false) ||
         !grants_alloc(&v->rxbuf, v->backend_id, RX_POOL, true)) {
         note(d, "cannot grant pages");
+        vif_release(v, NULL);
+        return false;
+    }
+    if (v->has_ctrl && !vif_ctrl_alloc(v, d)) {
         vif_release(v, NULL);
         return false;
     }
@@ -217,6 +256,26 @@ static bool vif_clear_mq_keys(Vif *v)
         ok = xs_rm(path) && ok;
     }
     v->mq_keys = !ok;
+    return ok;
+}
+
+/*
+ * Remove the control ring keys of an earlier connect when this one has no
+ * control ring: the backend would map the stale gref.
+ */
+static bool vif_clear_ctrl_keys(Vif *v)
+{
+    char path[128];
+    bool ok;
+
+    if (!v->ctrl_keys || v->has_ctrl) {
+        return true;    /* none, or vif_write_keys() overwrites them */
+    }
+    snprintf(path, sizeof(path), "%s/ctrl-ring-ref", v->fe);
+    ok = xs_rm(path);
+    snprintf(path, sizeof(path), "%s/event-channel-ctrl", v->fe);
+    ok = xs_rm(path) && ok;
+    v->ctrl_keys = !ok;
     return ok;
 }
 
@@ -263,6 +322,14 @@ static bool vif_write_keys(Vif *v)
             return false;
         }
     }
+    /* The control ring is the vif's, not a queue's: top level. */
+    if (v->has_ctrl) {
+        v->ctrl_keys = true;
+        if (!fe_printf(v, "ctrl-ring-ref", "%u", v->ctrl_ring.refs[0]) ||
+            !fe_printf(v, "event-channel-ctrl", "%d", v->ctrl_port)) {
+            return false;
+        }
+    }
     return fe_printf(v, "request-rx-copy", "1") &&
            fe_printf(v, "feature-rx-notify", "1") &&
            fe_printf(v, "feature-sg", "1") &&
@@ -298,10 +365,14 @@ bool vif_prepare(Vif *v, Detail *d)
     if (v->nr_queues > v->be_max_queues) {
         v->nr_queues = v->be_max_queues;
     }
+    snprintf(path, sizeof(path), "%s/feature-ctrl-ring", v->be);
+    v->be_ctrl_ring = xs_read_int(path, 0) > 0;
+    v->has_ctrl = v->want_static && v->be_ctrl_ring;
     if (!vif_alloc(v, d)) {
         return false;
     }
-    if (!vif_clear_mq_keys(v) || !vif_write_keys(v)) {
+    if (!vif_clear_mq_keys(v) || !vif_clear_ctrl_keys(v) ||
+        !vif_write_keys(v)) {
         note(d, "cannot write the frontend's keys");
         vif_release(v, NULL);
         return false;
@@ -334,6 +405,10 @@ bool vif_go(Vif *v, Detail *d, bool wait)
     for (i = 0; i < v->nr_queues; i++) {
         debug("connected queue %u: tx-ring-ref %u rx-ring-ref %u port %d",
               i, v->q[i].rings.refs[0], v->q[i].rings.refs[1], v->q[i].port);
+    }
+    if (v->has_ctrl) {
+        debug("connected control ring: ctrl-ring-ref %u port %d",
+              v->ctrl_ring.refs[0], v->ctrl_port);
     }
     return true;
 }
@@ -370,6 +445,7 @@ bool vif_close(Vif *v, Detail *d)
     vif_release(v, &leaked);
     v->connected = false;
     v->nr_queues = 1;           /* the next case asks for more if it wants */
+    v->want_static = false;     /* likewise */
     if (leaked) {
         note(d, "%d grant(s) still in use by backend domain after Closed",
              leaked);
@@ -428,6 +504,7 @@ Vif *vif_get(int index)
     for (i = 0; i < QNB_MAX_QUEUES; i++) {
         v->q[i].evtchn_fd = -1;
     }
+    v->ctrl_fd = -1;
     v->nr_queues = 1;
     if (!vif_find(v, index)) {
         return NULL;

@@ -56,6 +56,22 @@ typedef struct Vif {
     Grants txbuf;
     Grants rxbuf;
     unsigned int tx_next_page;
+
+    /*
+     * The control ring (netif.h "Control ring"), for static grants: a case
+     * sets want_static before vif_prepare(), which gives the backend a
+     * ring if it offers one (has_ctrl); vif_close() clears want_static.
+     */
+    bool want_static;
+    bool be_ctrl_ring;          /* the backend's feature-ctrl-ring */
+    bool has_ctrl;              /* this connection has a control ring */
+    bool ctrl_keys;             /* our xenstore has control ring keys */
+    Grants ctrl_ring;
+    xen_netif_ctrl_front_ring_t ctrl;
+    int ctrl_fd;
+    int ctrl_port;
+    uint16_t ctrl_id;           /* the last request's id */
+
     bool connected;
     bool removed;               /* the backend removed the device */
 } Vif;
@@ -69,7 +85,8 @@ bool be_wait(Vif *v, int want, unsigned int ms, int *seen);
 /*
  * Connecting is two steps, so a case can tamper with the rings in
  * between.  vif_prepare(): wait for InitWait, allocate the rings and
- * buffers of v->nr_queues queues, write every key but state.
+ * buffers of v->nr_queues queues (and the control ring, see want_static),
+ * write every key but state.
  */
 bool vif_prepare(Vif *v, Detail *d);
 /* Write state Connected; with @wait, wait until the backend is Connected. */

@@ -222,19 +222,18 @@ int xs_first_index(const char *path)
 /* ------------------------------------------------------------------ */
 /* Dom0 rendezvous (--sync) */
 
-bool sync_point(const char *fmt, ...)
+/* sync_point(); @poll(@opaque), if any, runs while dom0 has not answered. */
+static bool G_PRINTF(3, 0) sync_wait(void (*poll)(void *opaque), void *opaque,
+                                     const char *fmt, va_list ap)
 {
     static unsigned int seq;
     char what[200], value[256];
     int64_t deadline;
-    va_list ap;
 
     if (!opt_sync) {
         return true;
     }
-    va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
     snprintf(value, sizeof(value), "%u %s", ++seq, what);
     if (!xs_write("data/qnb-sync", value)) {
         return false;
@@ -249,9 +248,35 @@ bool sync_point(const char *fmt, ...)
         if (done) {
             return true;
         }
-        sleep_ms(100);
+        if (poll) {
+            poll(opaque);
+        } else {
+            sleep_ms(100);
+        }
     }
     say("sync: dom0 never acknowledged '%s'", value);
     return false;
 }
 
+bool sync_point(const char *fmt, ...)
+{
+    va_list ap;
+    bool ok;
+
+    va_start(ap, fmt);
+    ok = sync_wait(NULL, NULL, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+bool sync_point_poll(void (*poll)(void *opaque), void *opaque,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    bool ok;
+
+    va_start(ap, fmt);
+    ok = sync_wait(poll, opaque, fmt, ap);
+    va_end(ap);
+    return ok;
+}

@@ -25,5 +25,12 @@ int xs_first_index(const char *path);
  * dom0 answers in data/qnb-ack); true at once without.
  */
 bool sync_point(const char *fmt, ...) G_PRINTF(1, 2);
+/*
+ * sync_point(), calling @poll(@opaque) instead of sleeping while dom0 has
+ * not answered: dom0 answers some points only once it has sent us its
+ * traffic, which we must take meanwhile.  @poll should take about 100 ms.
+ */
+bool sync_point_poll(void (*poll)(void *opaque), void *opaque,
+                     const char *fmt, ...) G_PRINTF(3, 4);
 
 #endif
