@@ -14,6 +14,9 @@
 #define NETIF_RX_FRAME_MAX      (65536 + 64)
 /* Pages a frame of @len bytes spans from offset 0. */
 #define NETIF_PAGES(len)        (((len) + NETIF_PAGE_SIZE - 1) / NETIF_PAGE_SIZE)
+/* RX: requests a frame read straight into static pages may need. */
+#define NETIF_RX_STATIC_REQS    (NETIF_PAGES(NETIF_RX_FRAME_MAX) + 1u)
+#define NETIF_RX_STATIC_CACHE   32      /* a power of two above that */
 /* RX staging buffer: several maximum-size frames per copy call. */
 #define NETIF_RX_BUF_FRAMES     8
 
@@ -119,8 +122,19 @@ struct NetifQueue {
     int64_t rx_stalled_since;   /* when the pending frame began to wait */
     bool rx_stalled;            /* the guest took nothing for rx_stall_us */
 
-    /* static grants: ref -> NetifStatic, owned by the queue's thread */
-    GHashTable *statics;
+    /*
+     * Static grants, owned by the queue's thread: open addressing with
+     * linear probing, at most half full, hashed with a per-queue seed so
+     * a frontend cannot choose refs that collide.
+     */
+    NetifStatic **static_slots;
+    unsigned int static_mask;   /* slots - 1 */
+    unsigned int static_count;
+    uint32_t static_seed;
+    /* RX: posted requests [req_cons, rx_static_end) known static */
+    RING_IDX rx_static_end;
+    netif_rx_request_t rx_static_req[NETIF_RX_STATIC_CACHE];
+    NetifStatic *rx_static[NETIF_RX_STATIC_CACHE];
 
     /* events: progress (slots consumed) when the last one came */
     uint64_t event_progress;

@@ -304,8 +304,38 @@ push:
     }
 }
 
-/* Requests a static read needs: data pages for any frame, and the extra. */
-#define RX_STATIC_REQS  (NETIF_PAGES(NETIF_RX_FRAME_MAX) + 1u)
+#define RX_STATIC_REQS  NETIF_RX_STATIC_REQS
+
+/*
+ * Are the next RX_STATIC_REQS posted requests all static?  Each request
+ * is copied off the ring and looked up once, not once per frame: the ones
+ * checked stay in rx_static_req/rx_static until consumed (a DEL empties
+ * the cache).
+ */
+static bool rx_static_ready(NetifQueue *q)
+{
+    RING_IDX cons = q->rx.req_cons, prod = q->rx.sring->req_prod;
+
+    if (prod - cons < RX_STATIC_REQS || prod - cons > q->rx_ring_size) {
+        return false;
+    }
+    xen_rmb(); /* see the requests up to prod */
+    if (q->rx_static_end - cons > NETIF_RX_STATIC_CACHE) {
+        q->rx_static_end = cons;    /* consumed past, or emptied */
+    }
+    while (q->rx_static_end - cons < RX_STATIC_REQS) {
+        unsigned int i = q->rx_static_end & (NETIF_RX_STATIC_CACHE - 1);
+
+        RING_COPY_REQUEST(&q->rx, q->rx_static_end, &q->rx_static_req[i]);
+        q->rx_static[i] = netif_static_find(q, q->rx_static_req[i].gref,
+                                            true);
+        if (!q->rx_static[i]) {
+            return false;
+        }
+        q->rx_static_end++;
+    }
+    return true;
+}
 
 /*
  * Read the next frame straight into the static pages of the next posted
@@ -326,17 +356,14 @@ static int rx_read_static(NetifQueue *q)
     size_t len, off;
 
     if (!q->cfg.max_static_grants || !netif_static_count(q) ||
-        q->rx.sring->req_prod - cons < RX_STATIC_REQS ||
-        q->rx.sring->req_prod - cons > q->rx_ring_size) {
+        !rx_static_ready(q)) {
         return 2;
     }
-    xen_rmb(); /* see the requests up to req_prod */
     for (i = 0; i < RX_STATIC_REQS; i++) {
-        RING_COPY_REQUEST(&q->rx, cons + i, &reqs[i]);
-        st[i] = netif_static_find(q, reqs[i].gref, true);
-        if (!st[i]) {
-            return 2;
-        }
+        unsigned int c = (cons + i) & (NETIF_RX_STATIC_CACHE - 1);
+
+        reqs[i] = q->rx_static_req[c];
+        st[i] = q->rx_static[c];
     }
 
     /* vnet header, then request 0's page, then 2, 3, ... */

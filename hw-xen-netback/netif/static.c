@@ -16,14 +16,24 @@
 
 void netif_static_init(NetifQueue *q)
 {
-    q->statics = g_hash_table_new(g_direct_hash, g_direct_equal);
+    unsigned int slots = 16;
+
+    if (!q->cfg.max_static_grants) {
+        return;
+    }
+    while (slots < 2 * q->cfg.max_static_grants) {
+        slots *= 2;
+    }
+    q->static_slots = g_new0(NetifStatic *, slots);
+    q->static_mask = slots - 1;
+    q->static_seed = g_random_int();
 }
 
 /* The count QMP reads from other threads. */
 static void static_count_changed(NetifQueue *q)
 {
-    __atomic_store_n(&q->stats.static_grants,
-                     g_hash_table_size(q->statics), __ATOMIC_RELAXED);
+    __atomic_store_n(&q->stats.static_grants, q->static_count,
+                     __ATOMIC_RELAXED);
 }
 
 static void static_unmap(NetifQueue *q, NetifStatic *s)
@@ -34,41 +44,86 @@ static void static_unmap(NetifQueue *q, NetifStatic *s)
 
 void netif_static_cleanup(NetifQueue *q)
 {
-    GHashTableIter iter;
-    gpointer value;
+    unsigned int i;
 
-    g_hash_table_iter_init(&iter, q->statics);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        NetifStatic *s = value;
-
+    for (i = 0; q->static_slots && i <= q->static_mask; i++) {
         /* A pending TX batch was released before: nothing uses it now. */
-        static_unmap(q, s);
-        g_hash_table_iter_remove(&iter);
+        if (q->static_slots[i]) {
+            static_unmap(q, q->static_slots[i]);
+        }
     }
-    g_hash_table_destroy(q->statics);
-    q->statics = NULL;
+    g_free(q->static_slots);
+    q->static_slots = NULL;
+    q->static_count = 0;
+}
+
+static unsigned int static_hash(const NetifQueue *q, uint32_t ref)
+{
+    /* Fibonacci hashing of the seeded ref; the high bits are the good ones */
+    return ((ref ^ q->static_seed) * 0x9e3779b97f4a7c15ull) >> 32 &
+           q->static_mask;
+}
+
+/* The slot of @ref, or the empty one where it would go. */
+static unsigned int static_slot(const NetifQueue *q, uint32_t ref)
+{
+    unsigned int i = static_hash(q, ref);
+
+    while (q->static_slots[i] && q->static_slots[i]->ref != ref) {
+        i = (i + 1) & q->static_mask;
+    }
+    return i;
 }
 
 static NetifStatic *static_find(const NetifQueue *q, uint32_t ref)
 {
-    return g_hash_table_lookup(q->statics, GUINT_TO_POINTER(ref));
+    return q->static_count ? q->static_slots[static_slot(q, ref)] : NULL;
+}
+
+static void static_insert(NetifQueue *q, NetifStatic *s)
+{
+    q->static_slots[static_slot(q, s->ref)] = s;
+    q->static_count++;
+}
+
+/* Remove, shifting back the entries the hole would cut off their slot. */
+static void static_remove(NetifQueue *q, NetifStatic *s)
+{
+    unsigned int hole = static_slot(q, s->ref), i = hole;
+
+    for (;;) {
+        unsigned int home;
+
+        i = (i + 1) & q->static_mask;
+        if (!q->static_slots[i]) {
+            break;
+        }
+        home = static_hash(q, q->static_slots[i]->ref);
+        /* Can the entry at i move to the hole?  Not if its home lies in
+         * (hole, i], cyclically. */
+        if ((i > hole && (home <= hole || home > i)) ||
+            (i < hole && home <= hole && home > i)) {
+            q->static_slots[hole] = q->static_slots[i];
+            hole = i;
+        }
+    }
+    q->static_slots[hole] = NULL;
+    q->static_count--;
+    /* The RX path's cache of posted static requests may name it. */
+    q->rx_static_end = q->rx.req_cons;
 }
 
 NetifStatic *netif_static_find(const NetifQueue *q, uint32_t ref, bool write)
 {
-    NetifStatic *s;
+    NetifStatic *s = static_find(q, ref);
 
-    if (!g_hash_table_size(q->statics)) {
-        return NULL;            /* the common case without static grants */
-    }
-    s = static_find(q, ref);
     /* A readonly gref may carry the guest's packets, never ours. */
     return s && !(write && s->readonly) ? s : NULL;
 }
 
 unsigned int netif_static_count(const NetifQueue *q)
 {
-    return g_hash_table_size(q->statics);
+    return q->static_count;
 }
 
 unsigned int netif_static_room(const NetifQueue *q)
@@ -160,8 +215,7 @@ uint32_t netif_static_add(NetifQueue *q, const NetifGref *grefs,
         added[i] = s;
     }
     for (i = 0; i < nr; i++) {
-        g_hash_table_insert(q->statics, GUINT_TO_POINTER(added[i]->ref),
-                            added[i]);
+        static_insert(q, added[i]);
     }
     static_count_changed(q);
     return XEN_NETIF_CTRL_STATUS_SUCCESS;
@@ -191,7 +245,7 @@ uint32_t netif_static_del(NetifQueue *q, NetifGref *grefs, unsigned int nr,
             grefs[i].status = XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER;
             continue;
         }
-        g_hash_table_remove(q->statics, GUINT_TO_POINTER(s->ref));
+        static_remove(q, s);
         static_unmap(q, s);
         grefs[i].status = XEN_NETIF_CTRL_STATUS_SUCCESS;
         (*removed)++;

@@ -298,6 +298,58 @@ static void test_bogus_req_prod(void)
     fake_cleanup(&f);
 }
 
+/*
+ * The table under churn: every ref added is found, every ref deleted is
+ * gone, whatever the order (deletion shifts entries back in the probe
+ * chains).
+ */
+static void test_table_churn(void)
+{
+    static NetifGref t[NETIF_CTRL_MAX_GREFS];
+    static uint32_t refs[NETIF_CTRL_MAX_GREFS];
+    bool in[NETIF_CTRL_MAX_GREFS] = { 0 };
+    unsigned int round, i, n = G_N_ELEMENTS(refs);
+    uint32_t removed;
+    GRand *rnd = g_rand_new_with_seed(42);
+    Fake f;
+
+    fake_init(&f, NETIF_GRANT_COPY);
+    f.cfg.max_static_grants = n;
+    fake_start(&f);
+    for (i = 0; i < n; i++) {
+        refs[i] = fake_grant(&f, NULL, 0, 0, false);
+    }
+    for (round = 0; round < 40; round++) {
+        unsigned int nr = 0;
+        bool add = round % 2 == 0;
+
+        /* a random subset of those absent (add) or present (del) */
+        for (i = 0; i < n; i++) {
+            if (in[i] != add && g_rand_int_range(rnd, 0, 3)) {
+                t[nr++] = (NetifGref) { .ref = refs[i] };
+                in[i] = add;
+            }
+        }
+        if (!nr) {
+            continue;
+        }
+        if (add) {
+            g_assert_cmpuint(netif_static_add(f.q, t, nr), ==, OK);
+        } else {
+            g_assert_cmpuint(netif_static_del(f.q, t, nr, &removed), ==, OK);
+            g_assert_cmpuint(removed, ==, nr);
+        }
+        for (i = 0; i < n; i++) {
+            g_assert(!!netif_static_page(f.q, refs[i], true) == in[i]);
+        }
+        /* refs never granted are never found */
+        g_assert_null(netif_static_page(f.q, 0, false));
+        g_assert_null(netif_static_page(f.q, 0xfffffff0, false));
+    }
+    g_rand_free(rnd);
+    fake_cleanup(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -308,5 +360,6 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/ctrl/del-in-use", test_del_in_use);
     g_test_add_func("/netif/ctrl/budget", test_budget);
     g_test_add_func("/netif/ctrl/bogus-req-prod", test_bogus_req_prod);
+    g_test_add_func("/netif/static/table-churn", test_table_churn);
     return g_test_run();
 }
