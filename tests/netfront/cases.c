@@ -5,8 +5,10 @@
  * Closing, an event storm, reconnect cycles and a stalled RX ring), and
  * static grants over a control ring ("static": steady-state traffic on
  * static TX and RX pages, dom0 reading the counters, then DEL with packets
- * in flight; "static-reconnect"; "static-off": declining the ring); each
- * with the checks of how the backend reacted.
+ * in flight; "static-reconnect"; "static-off": declining the ring;
+ * "static-mq": the same steady state on every queue of a 4-queue
+ * connection); each with the checks of how the backend reacted.  Cases
+ * send and receive on queue 0 unless they say otherwise.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -28,9 +30,13 @@
 
 static unsigned int pkt_seq;
 
-/* One single-slot UDP packet; its response status, or -100 on timeout. */
+/*
+ * One single-slot UDP packet on queue 0; its response status, or -100 on
+ * timeout.
+ */
 static int send_good(Vif *v, const char *tag)
 {
+    VifQueue *q = &v->q[0];
     uint8_t frame[256];
     char text[96];
     int16_t st;
@@ -38,9 +44,9 @@ static int send_good(Vif *v, const char *tag)
 
     snprintf(text, sizeof(text), "qnb-netfront %s %u", tag, ++pkt_seq);
     len = build_udp(frame, v, text, 64, false);
-    tx_queue_frame(v, frame, len);
-    tx_push(v);
-    if (tx_collect(v, 1, &st, 5000) != 1) {
+    tx_queue_frame(q, frame, len);
+    tx_push(q);
+    if (tx_collect(q, 1, &st, 5000) != 1) {
         return -100;
     }
     return st;
@@ -128,11 +134,11 @@ static bool expect_fatal(Vif *v, Detail *d, const char *name,
 }
 
 /*
- * @count single-slot packets of growing sizes, in batches of 16 pushed at
- * once; how many were answered OKAY.
+ * @count single-slot packets of growing sizes on queue @q of @v, in
+ * batches of 16 pushed at once; how many were answered OKAY.
  */
-static unsigned int send_batches(Vif *v, Detail *d, const char *tag,
-                                 unsigned int count)
+static unsigned int send_batches(Vif *v, VifQueue *q, Detail *d,
+                                 const char *tag, unsigned int count)
 {
     unsigned int sent = 0, okay = 0, i;
     int16_t st[16];
@@ -147,11 +153,11 @@ static unsigned int send_batches(Vif *v, Detail *d, const char *tag,
 
             snprintf(text, sizeof(text), "qnb-netfront %s %u", tag,
                      ++pkt_seq);
-            tx_queue_frame(v, frame, build_udp(frame, v, text,
+            tx_queue_frame(q, frame, build_udp(frame, v, text,
                                                64 + 97 * i, false));
         }
-        tx_push(v);
-        got = tx_collect(v, n, st, 5000);
+        tx_push(q);
+        got = tx_collect(q, n, st, 5000);
         for (i = 0; i < got; i++) {
             okay += st[i] == NETIF_RSP_OKAY;
         }
@@ -171,15 +177,17 @@ static bool case_good(Vif *v, Detail *d)
     if (!case_begin(v, d, "good")) {
         return false;
     }
-    rx_post(v, RX_POOL);
+    rx_post(&v->q[0], RX_POOL);
     /* case_begin()'s packet was the first. */
-    okay = 1 + send_batches(v, d, "good", opt_count > 1 ? opt_count - 1 : 0);
+    okay = 1 + send_batches(v, &v->q[0], d, "good",
+                            opt_count > 1 ? opt_count - 1 : 0);
     note(d, "%u/%u packets OKAY", okay, opt_count);
     return okay == opt_count;
 }
 
 static bool case_bad_gref(Vif *v, Detail *d)
 {
+    VifQueue *q = &v->q[0];
     uint8_t frame[256];
     unsigned int sizes[2];
     int16_t st[4];
@@ -193,19 +201,19 @@ static bool case_bad_gref(Vif *v, Detail *d)
     /* In one batch: a bad first slot, a bad second slot, a good packet. */
     len = build_udp(frame, v, "qnb-netfront bad-gref A", 64, false);
     req.size = (uint16_t)len;
-    tx_put(v, &req);
+    tx_put(q, &req);
 
     len = build_udp(frame, v, "qnb-netfront bad-gref B", 64, false);
     sizes[0] = 42;
     sizes[1] = (unsigned int)len - 42;
-    tx_queue_layout(v, frame, len, sizes, 2, 0, 0);
-    tx_queued(v, 1)->gref = BAD_GREF;
+    tx_queue_layout(q, frame, len, sizes, 2, 0, 0);
+    tx_queued(q, 1)->gref = BAD_GREF;
 
     len = build_udp(frame, v, "qnb-netfront bad-gref C", 64, false);
-    tx_queue_frame(v, frame, len);
-    tx_push(v);
+    tx_queue_frame(q, frame, len);
+    tx_push(q);
 
-    if (tx_collect(v, 4, st, 5000) != 4) {
+    if (tx_collect(q, 4, st, 5000) != 4) {
         note(d, "responses missing");
         return false;
     }
@@ -218,6 +226,7 @@ static bool case_bad_gref(Vif *v, Detail *d)
 
 static bool case_offset_overflow(Vif *v, Detail *d)
 {
+    VifQueue *q = &v->q[0];
     uint8_t frame[256];
     size_t len;
     unsigned int size;
@@ -228,15 +237,16 @@ static bool case_offset_overflow(Vif *v, Detail *d)
     len = build_udp(frame, v, "qnb-netfront offset-overflow", 150, false);
     size = (unsigned int)len;
     /* offset 4000 + ~200 bytes: the slot runs past its page. */
-    tx_queue_layout(v, frame, len, &size, 1, 0, 0);
-    tx_queued(v, 1)->offset = 4000;
-    tx_push(v);
+    tx_queue_layout(q, frame, len, &size, 1, 0, 0);
+    tx_queued(q, 1)->offset = 4000;
+    tx_push(q);
     note(d, "slot offset 4000 size %zu", len);
     return expect_fatal(v, d, "offset-overflow", "crosses the page");
 }
 
 static bool case_size_chain(Vif *v, Detail *d)
 {
+    VifQueue *q = &v->q[0];
     uint8_t frame[512];
     unsigned int sizes[2] = { 60, 200 };
     int16_t st[2];
@@ -246,11 +256,11 @@ static bool case_size_chain(Vif *v, Detail *d)
         return false;
     }
     len = build_udp(frame, v, "qnb-netfront size-chain", 250, false);
-    tx_queue_layout(v, frame, len, sizes, 2, 0, 0);
+    tx_queue_layout(q, frame, len, sizes, 2, 0, 0);
     /* The first slot claims 100 bytes in all; its second slot has 200. */
-    tx_queued(v, 2)->size = 100;
-    tx_push(v);
-    if (tx_collect(v, 2, st, 5000) != 2) {
+    tx_queued(q, 2)->size = 100;
+    tx_push(q);
+    if (tx_collect(q, 2, st, 5000) != 2) {
         note(d, "responses missing");
         return false;
     }
@@ -262,6 +272,7 @@ static bool case_size_chain(Vif *v, Detail *d)
 
 static bool case_too_many_slots(Vif *v, Detail *d)
 {
+    VifQueue *q = &v->q[0];
     unsigned int sizes[25], i;
     uint8_t frame[25 * 64];
 
@@ -272,8 +283,8 @@ static bool case_too_many_slots(Vif *v, Detail *d)
     for (i = 0; i < 25; i++) {
         sizes[i] = 64;
     }
-    tx_queue_layout(v, frame, 25 * 64, sizes, 25, 0, 0);
-    tx_push(v);
+    tx_queue_layout(q, frame, 25 * 64, sizes, 25, 0, 0);
+    tx_push(q);
     note(d, "one packet of 25 slots");
     return expect_fatal(v, d, "too-many-slots", "more than");
 }
@@ -299,25 +310,27 @@ static bool case_unknown_extra(Vif *v, Detail *d)
     struct netif_extra_info extra = {
         .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
     };
-    netif_tx_front_ring_t *tx = &v->q[0].tx;
+    VifQueue *q = &v->q[0];
+    netif_tx_front_ring_t *tx = &q->tx;
     size_t len;
 
     if (!case_begin(v, d, "unknown-extra")) {
         return false;
     }
     len = build_udp(frame, v, "qnb-netfront unknown-extra", 64, false);
-    tx_queue_frame(v, frame, len);
-    tx_queued(v, 1)->flags |= NETTXF_extra_info;
+    tx_queue_frame(q, frame, len);
+    tx_queued(q, 1)->flags |= NETTXF_extra_info;
     /* Raw: tx_put() would write an id over the extra's bytes. */
     memcpy(RING_GET_REQUEST(tx, tx->req_prod_pvt), &extra, sizeof(extra));
     tx->req_prod_pvt++;
-    tx_push(v);
+    tx_push(q);
     note(d, "extra-info type %u", extra.type);
     return expect_fatal(v, d, "unknown-extra", "extra type");
 }
 
 static bool case_zero_length_frags(Vif *v, Detail *d)
 {
+    VifQueue *q = &v->q[0];
     uint8_t frame[512];
     int16_t st[8];
     unsigned int i, n, ok = 0;
@@ -331,22 +344,22 @@ static bool case_zero_length_frags(Vif *v, Detail *d)
     {
         unsigned int s[3] = { 60, 0, (unsigned int)len - 60 };
 
-        n = tx_queue_layout(v, frame, len, s, 3, 0, 0);
+        n = tx_queue_layout(q, frame, len, s, 3, 0, 0);
     }
     len = build_udp(frame, v, "qnb-netfront zero-length-frags 2", 200, false);
     {
         unsigned int s[2] = { 0, (unsigned int)len };
 
-        n += tx_queue_layout(v, frame, len, s, 2, 0, 0);
+        n += tx_queue_layout(q, frame, len, s, 2, 0, 0);
     }
     len = build_udp(frame, v, "qnb-netfront zero-length-frags 3", 200, false);
     {
         unsigned int s[2] = { (unsigned int)len, 0 };
 
-        n += tx_queue_layout(v, frame, len, s, 2, 0, 0);
+        n += tx_queue_layout(q, frame, len, s, 2, 0, 0);
     }
-    tx_push(v);
-    if (tx_collect(v, n, st, 5000) != n) {
+    tx_push(q);
+    if (tx_collect(q, n, st, 5000) != n) {
         note(d, "responses missing");
         return false;
     }
@@ -363,6 +376,7 @@ static bool case_header_split(Vif *v, Detail *d)
         "split in the IP header", "split in the Ethernet header",
         "16 one-byte slots",
     };
+    VifQueue *q = &v->q[0];
     uint8_t frame[512];
     unsigned int s[18], i, k, nr;
     int16_t st[18];
@@ -392,10 +406,10 @@ static bool case_header_split(Vif *v, Detail *d)
             s[16] = (unsigned int)len - 16;
             nr = 17;
         }
-        tx_queue_layout(v, frame, len, s, nr,
+        tx_queue_layout(q, frame, len, s, nr,
                         NETTXF_csum_blank | NETTXF_data_validated, 0);
-        tx_push(v);
-        if (tx_collect(v, nr, st, 5000) != nr) {
+        tx_push(q);
+        if (tx_collect(q, nr, st, 5000) != nr) {
             note(d, "%s: responses missing", what[k]);
             return false;
         }
@@ -470,12 +484,12 @@ static bool rx_starve_then_post(Vif *v, Detail *d, const char *name,
     if (!expect_alive(v, d, name)) {
         return false;
     }
-    rx_post(v, RX_POOL);
+    rx_post(&v->q[0], RX_POOL);
     if (!sync_point("%s", posted)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
-    ok = rx_poll(v, 8000, marker, &frames, &marked, d);
+    ok = rx_poll(&v->q[0], 8000, marker, &frames, &marked, d);
     note(d, "after posting %u buffers: %u frames, %u of dom0's marked ones",
          RX_POOL, frames, marked);
     return ok && marked > 0;
@@ -774,7 +788,7 @@ static bool case_reconnect_cycles(Vif *v, Detail *d)
             break;          /* the runner closes */
         }
         /* Somewhere for dom0's frames to go; nothing takes them. */
-        rx_post(v, RX_POOL);
+        rx_post(&v->q[0], RX_POOL);
         if (!vif_close(v, d)) {
             note(d, "cycle %u: close failed", i);
             ok = false;
@@ -822,14 +836,21 @@ static bool case_rx_stall(Vif *v, Detail *d)
 #define STATIC_PACKETS      20
 #define STATIC_ROUNDS       5
 #define STATIC_CTRL_MS      5000
+#define STATIC_MQ_QUEUES    4
+#define STATIC_MQ_PACKETS   100     /* TX packets on each queue */
 
-/* RX taken while a rendezvous waits for dom0, who sends meanwhile. */
+_Static_assert(STATIC_MQ_QUEUES <= QNB_MAX_QUEUES, "static-mq's queues");
+
+/*
+ * RX taken on every queue of the connection while a rendezvous waits for
+ * dom0, who sends meanwhile; the counts per queue.
+ */
 typedef struct RxTake {
     Vif *v;
     Detail *d;
     const char *marker;
-    unsigned int frames;
-    unsigned int marked;
+    unsigned int frames[QNB_MAX_QUEUES];
+    unsigned int marked[QNB_MAX_QUEUES];
     bool ok;
 } RxTake;
 
@@ -837,18 +858,44 @@ static void rx_take(void *opaque)
 {
     RxTake *t = opaque;
 
-    t->ok = rx_poll(t->v, 100, t->marker, &t->frames, &t->marked, t->d) &&
+    t->ok = rx_poll_all(t->v, 100, t->marker, t->frames, t->marked, t->d) &&
             t->ok;
 }
 
 /*
- * DEL every TX pool gref with a packet in flight on each: every entry
- * must be removed, or refused as still in use (INVALID_PARAMETER), and
- * nothing else; the refused ones must go once their packets are
- * answered.  The pages stay granted, so packets still go, the grant way.
+ * dom0's datagrams (marked with t->marker) on every queue of the
+ * connection: post RX_POOL buffers on each, meet dom0 at @word (it sends
+ * then, and answers once done) taking frames meanwhile, every buffer
+ * reposted as soon as taken (the backend reads into static buffers only
+ * with 18 posted), then take what is still on its way.  The counts per
+ * queue in @t; false, with a note, if dom0 did not answer.
+ */
+static bool static_rx(Vif *v, Detail *d, const char *word, RxTake *t)
+{
+    unsigned int i;
+
+    for (i = 0; i < v->nr_queues; i++) {
+        rx_post(&v->q[i], RX_POOL);
+    }
+    if (!sync_point_poll(rx_take, t, "%s", word)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    /* What is still on its way. */
+    t->ok = rx_poll_all(v, 500, t->marker, t->frames, t->marked, d) && t->ok;
+    return true;
+}
+
+/*
+ * DEL every TX pool gref of queue 0 with a packet in flight on each:
+ * every entry must be removed, or refused as still in use
+ * (INVALID_PARAMETER), and nothing else; the refused ones must go once
+ * their packets are answered.  The pages stay granted, so packets still
+ * go, the grant way.
  */
 static bool static_del_in_flight(Vif *v, Detail *d)
 {
+    VifQueue *q = &v->q[0];
     uint16_t status[TX_POOL];
     uint32_t refused[TX_POOL];
     int16_t st[TX_POOL];
@@ -871,11 +918,11 @@ static bool static_del_in_flight(Vif *v, Detail *d)
 
         snprintf(text, sizeof(text), "qnb-netfront static-del %u",
                  ++pkt_seq);
-        tx_queue_frame(v, frame, build_udp(frame, v, text, 64, false));
+        tx_queue_frame(q, frame, build_udp(frame, v, text, 64, false));
     }
-    tx_push(v);
-    ret = static_del(v, v->txbuf.refs, TX_POOL, &removed, status);
-    got = tx_collect(v, TX_POOL, st, 5000);
+    tx_push(q);
+    ret = static_del(v, 0, q->txbuf.refs, TX_POOL, &removed, status);
+    got = tx_collect(q, TX_POOL, st, 5000);
     for (i = 0; i < got; i++) {
         okay += st[i] == NETIF_RSP_OKAY;
     }
@@ -888,9 +935,9 @@ static bool static_del_in_flight(Vif *v, Detail *d)
         if (status[i] == XEN_NETIF_CTRL_STATUS_SUCCESS) {
             gone++;
         } else if (status[i] == XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER) {
-            refused[nr_refused++] = v->txbuf.refs[i];
+            refused[nr_refused++] = q->txbuf.refs[i];
         } else {
-            debug("DEL: gref %u: status %u", v->txbuf.refs[i], status[i]);
+            debug("DEL: gref %u: status %u", q->txbuf.refs[i], status[i]);
             other++;
         }
     }
@@ -905,7 +952,7 @@ static bool static_del_in_flight(Vif *v, Detail *d)
     if (nr_refused) {
         unsigned int again = 0;
 
-        ret = static_del(v, refused, nr_refused, &removed, status);
+        ret = static_del(v, 0, refused, nr_refused, &removed, status);
         for (i = 0; i < nr_refused; i++) {
             again += status[i] == XEN_NETIF_CTRL_STATUS_SUCCESS;
         }
@@ -929,14 +976,14 @@ static bool static_del_in_flight(Vif *v, Detail *d)
 
 /*
  * Static grants in steady state: connect with a control ring, add the TX
- * and RX pools, then 200 TX packets and dom0's datagrams on RX, every
- * buffer reposted as soon as taken (the backend reads into static buffers
- * only with 18 posted).  dom0 checks the counters while we are connected:
- * no grant operation per packet.  Then DEL with TX in flight.
+ * and RX pools, then 200 TX packets and dom0's datagrams on RX (see
+ * static_rx()).  dom0 checks the counters while we are connected: no
+ * grant operation per packet.  Then DEL with TX in flight.
  */
 static bool case_static(Vif *v, Detail *d)
 {
     RxTake rx = { .v = v, .d = d, .marker = "qnb-static-rx", .ok = true };
+    char word[64];
     unsigned int okay;
 
     if (!opt_sync) {
@@ -945,29 +992,26 @@ static bool case_static(Vif *v, Detail *d)
         return false;
     }
     v->want_static = true;
-    if (!vif_connect(v, d) || !static_add_pools(v, d)) {
+    if (!vif_connect(v, d) || !static_add_all_pools(v, d)) {
         return false;
     }
     note(d, "%u TX (%s) and %u RX pages added as static grants", TX_POOL,
-         v->txbuf.writable ? "writable" : "read-only", RX_POOL);
+         v->q[0].txbuf.writable ? "writable" : "read-only", RX_POOL);
 
     /* Nothing sent before: dom0 wants every TX slot served statically. */
-    okay = send_batches(v, d, "static", STATIC_TX_PACKETS);
+    okay = send_batches(v, &v->q[0], d, "static", STATIC_TX_PACKETS);
     note(d, "%u/%u TX packets OKAY", okay, STATIC_TX_PACKETS);
     if (okay != STATIC_TX_PACKETS) {
         return false;
     }
 
-    rx_post(v, RX_POOL);
-    if (!sync_point_poll(rx_take, &rx, "static-rx %d", v->index)) {
-        note(d, "no rendezvous with dom0");
+    snprintf(word, sizeof(word), "static-rx %d", v->index);
+    if (!static_rx(v, d, word, &rx)) {
         return false;
     }
-    /* What is still on its way. */
-    rx.ok = rx_poll(v, 500, rx.marker, &rx.frames, &rx.marked, d) && rx.ok;
-    note(d, "RX: %u frames, %u of dom0's marked ones", rx.frames,
-         rx.marked);
-    if (!rx.ok || !rx.marked) {
+    note(d, "RX: %u frames, %u of dom0's marked ones", rx.frames[0],
+         rx.marked[0]);
+    if (!rx.ok || !rx.marked[0]) {
         return false;
     }
 
@@ -976,6 +1020,90 @@ static bool case_static(Vif *v, Detail *d)
         return false;
     }
     return static_del_in_flight(v, d);
+}
+
+/*
+ * Static grants on every queue: connect 4 queues with a control ring, add
+ * each queue's TX and RX pages as that queue's static grants, send 100 TX
+ * packets on each queue (their payload names the queue), then take
+ * dom0's datagrams on every queue: it sends them to several UDP ports,
+ * and the host's tap spreads them over the queues as it likes, so we
+ * want marked frames in all, not on every queue.  dom0 checks the
+ * counters while we are connected.
+ */
+static bool case_static_mq(Vif *v, Detail *d)
+{
+    RxTake rx = { .v = v, .d = d, .marker = "qnb-static-mq-rx", .ok = true };
+    unsigned int i, okay, frames = 0, marked = 0, busy = 0;
+    char word[64], tag[32], per[160];
+    size_t len = 0;
+    bool ok = true;
+
+    if (!opt_sync) {
+        note(d, "needs --sync: dom0 sends the RX traffic and reads the "
+             "counters");
+        return false;
+    }
+    v->want_static = true;
+    v->nr_queues = STATIC_MQ_QUEUES;
+    if (!vif_prepare(v, d)) {
+        return false;
+    }
+    if (v->nr_queues < STATIC_MQ_QUEUES) {
+        note(d, "needs a backend with %u queues, it offers %u",
+             STATIC_MQ_QUEUES, v->be_max_queues);
+        return false;
+    }
+    if (!vif_go(v, d, true) || !static_add_all_pools(v, d)) {
+        return false;
+    }
+    note(d, "%u queues, each with %u TX (%s) and %u RX pages added as its "
+         "static grants", v->nr_queues, TX_POOL,
+         v->q[0].txbuf.writable ? "writable" : "read-only", RX_POOL);
+
+    /* Nothing sent before: dom0 wants every TX slot served statically. */
+    for (i = 0; i < v->nr_queues; i++) {
+        snprintf(tag, sizeof(tag), "static-mq q%u", i);
+        okay = send_batches(v, &v->q[i], d, tag, STATIC_MQ_PACKETS);
+        if (okay != STATIC_MQ_PACKETS) {
+            note(d, "queue %u: %u/%u TX packets OKAY", i, okay,
+                 STATIC_MQ_PACKETS);
+            ok = false;
+        }
+    }
+    if (!ok) {
+        return false;
+    }
+    note(d, "%u/%u TX packets OKAY on each queue", STATIC_MQ_PACKETS,
+         STATIC_MQ_PACKETS);
+
+    snprintf(word, sizeof(word), "static-mq-rx %d", v->index);
+    if (!static_rx(v, d, word, &rx)) {
+        return false;
+    }
+    per[0] = 0;
+    for (i = 0; i < v->nr_queues; i++) {
+        frames += rx.frames[i];
+        marked += rx.marked[i];
+        busy += rx.marked[i] > 0;
+        if (len < sizeof(per)) {
+            int n = snprintf(per + len, sizeof(per) - len, "%sq%u %u/%u",
+                             i ? ", " : "", i, rx.marked[i], rx.frames[i]);
+
+            len += n > 0 ? (size_t)n : 0;
+        }
+    }
+    note(d, "RX: %u frames, %u of dom0's marked ones, on %u of %u queues "
+         "(marked/frames: %s)", frames, marked, busy, v->nr_queues, per);
+    if (!rx.ok || !marked) {
+        return false;
+    }
+
+    if (!sync_point("static-check %d", v->index)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    return true;
 }
 
 /*
@@ -990,12 +1118,13 @@ static bool case_static_reconnect(Vif *v, Detail *d)
 
     for (round = 1; round <= STATIC_ROUNDS; round++) {
         v->want_static = true;
-        if (!vif_connect(v, d) || !static_add_pools(v, d)) {
+        if (!vif_connect(v, d) || !static_add_all_pools(v, d)) {
             note(d, "round %u: connecting with static grants failed",
                  round);
             return false;   /* the runner closes */
         }
-        okay = send_batches(v, d, "static-reconnect", STATIC_PACKETS);
+        okay = send_batches(v, &v->q[0], d, "static-reconnect",
+                            STATIC_PACKETS);
         if (okay != STATIC_PACKETS) {
             note(d, "round %u: %u/%u packets OKAY", round, okay,
                  STATIC_PACKETS);
@@ -1048,7 +1177,7 @@ static bool case_static_off(Vif *v, Detail *d)
     if (!vif_go(v, d, true)) {
         return false;
     }
-    okay = send_batches(v, d, "static-off", STATIC_PACKETS);
+    okay = send_batches(v, &v->q[0], d, "static-off", STATIC_PACKETS);
     note(d, "control ring offered, none given: %u/%u packets OKAY", okay,
          STATIC_PACKETS);
     return okay == STATIC_PACKETS;
@@ -1074,6 +1203,7 @@ const Case cases[] = {
     { "static", case_static },
     { "static-reconnect", case_static_reconnect },
     { "static-off", case_static_off },
+    { "static-mq", case_static_mq },
     { "removal-fault", case_removal_fault },
 };
 const unsigned int nr_cases = sizeof(cases) / sizeof(cases[0]);

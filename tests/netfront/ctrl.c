@@ -4,7 +4,9 @@
  * here we send it one message at a time and wait for the answer, polling
  * like the data rings.  ADD and DEL name a table page we grant for that
  * message only: the backend must have let go of it once it answered,
- * which the grant release check sees.
+ * which the grant release check sees.  Static grants belong to a queue
+ * (data[0] of GET_GREF_MAPPING_SIZE, ADD and DEL): each queue's are its
+ * own data pages.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -99,13 +101,14 @@ const char *ctrl_status_name(int status)
 }
 
 /*
- * ADD or DEL with the @n entries of @e as the table, read back into @e
- * afterwards (DEL writes each entry's status).  The table page is ours
- * for this message only: the backend must have unmapped it when it
- * answered, else CTRL_TABLE_HELD.
+ * ADD or DEL for queue @queue with the @n entries of @e as the table,
+ * read back into @e afterwards (DEL writes each entry's status).  The
+ * table page is ours for this message only: the backend must have
+ * unmapped it when it answered, else CTRL_TABLE_HELD.
  */
-static int ctrl_table_call(Vif *v, uint16_t type, struct xen_netif_gref *e,
-                           unsigned int n, uint32_t *data)
+static int ctrl_table_call(Vif *v, uint16_t type, unsigned int queue,
+                           struct xen_netif_gref *e, unsigned int n,
+                           uint32_t *data)
 {
     Grants table = { .count = 0 };
     Grants *g[] = { &table };
@@ -118,7 +121,7 @@ static int ctrl_table_call(Vif *v, uint16_t type, struct xen_netif_gref *e,
     }
     page = grants_page(&table, 0);
     memcpy(page, e, n * sizeof(*e));
-    ret = ctrl_call(v, type, 0, table.refs[0], n, data, CTRL_MS);
+    ret = ctrl_call(v, type, queue, table.refs[0], n, data, CTRL_MS);
     memcpy(e, page, n * sizeof(*e));
 
     leak_check_mark();
@@ -150,11 +153,12 @@ static void static_fill(struct xen_netif_gref *e, unsigned int *n,
     }
 }
 
-bool static_add_pools(Vif *v, Detail *d)
+bool static_add_pools(Vif *v, unsigned int queue, Detail *d)
 {
     struct xen_netif_gref e[TX_POOL + RX_POOL];
     uint32_t room = 0, after = 0;
     unsigned int n = 0;
+    VifQueue *q;
     int ret;
 
     if (!v->has_ctrl) {
@@ -162,39 +166,61 @@ bool static_add_pools(Vif *v, Detail *d)
                                       : "the backend offers no control ring");
         return false;
     }
-    ret = ctrl_call(v, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, 0, 0, 0,
+    if (queue >= v->nr_queues) {
+        note(d, "no queue %u on this connection (%u queues)", queue,
+             v->nr_queues);
+        return false;
+    }
+    q = &v->q[queue];
+    ret = ctrl_call(v, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, queue, 0, 0,
                     &room, CTRL_MS);
     if (ret != XEN_NETIF_CTRL_STATUS_SUCCESS) {
-        note(d, "GET_GREF_MAPPING_SIZE: %s", ctrl_status_name(ret));
+        note(d, "GET_GREF_MAPPING_SIZE of queue %u: %s", queue,
+             ctrl_status_name(ret));
         return false;
     }
     if (room < TX_POOL + RX_POOL) {
-        note(d, "the backend keeps %u more grefs for queue 0, we have %u "
-             "pages", room, TX_POOL + RX_POOL);
+        note(d, "the backend keeps %u more grefs for queue %u, we have %u "
+             "pages", room, queue, TX_POOL + RX_POOL);
         return false;
     }
-    static_fill(e, &n, &v->txbuf);
-    static_fill(e, &n, &v->rxbuf);
-    ret = ctrl_table_call(v, XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, e, n,
-                          NULL);
+    static_fill(e, &n, &q->txbuf);
+    static_fill(e, &n, &q->rxbuf);
+    ret = ctrl_table_call(v, XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, queue, e,
+                          n, NULL);
     if (ret != XEN_NETIF_CTRL_STATUS_SUCCESS) {
-        note(d, "ADD_GREF_MAPPING of %u grefs: %s", n, ctrl_status_name(ret));
+        note(d, "ADD_GREF_MAPPING of %u grefs to queue %u: %s", n, queue,
+             ctrl_status_name(ret));
         return false;
     }
-    ret = ctrl_call(v, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, 0, 0, 0,
+    ret = ctrl_call(v, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, queue, 0, 0,
                     &after, CTRL_MS);
     if (ret != XEN_NETIF_CTRL_STATUS_SUCCESS || after != room - n) {
-        note(d, "GET_GREF_MAPPING_SIZE after adding %u: %s, room %u (was "
-             "%u)", n, ctrl_status_name(ret), after, room);
+        note(d, "GET_GREF_MAPPING_SIZE of queue %u after adding %u: %s, "
+             "room %u (was %u)", queue, n, ctrl_status_name(ret), after,
+             room);
         return false;
     }
-    debug("vif %d: %u static grants added (TX %s), room %u -> %u", v->index,
-          n, v->txbuf.writable ? "writable" : "read-only", room, after);
+    debug("vif %d: %u static grants added to queue %u (TX %s), room %u -> "
+          "%u", v->index, n, queue,
+          q->txbuf.writable ? "writable" : "read-only", room, after);
     return true;
 }
 
-int static_del(Vif *v, const uint32_t *refs, unsigned int n,
-               unsigned int *removed, uint16_t *status_out)
+bool static_add_all_pools(Vif *v, Detail *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < v->nr_queues; i++) {
+        if (!static_add_pools(v, i, d)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int static_del(Vif *v, unsigned int queue, const uint32_t *refs,
+               unsigned int n, unsigned int *removed, uint16_t *status_out)
 {
     struct xen_netif_gref e[CTRL_MAX_GREFS];
     uint32_t data = 0;
@@ -210,8 +236,8 @@ int static_del(Vif *v, const uint32_t *refs, unsigned int n,
             .ref = refs[i], .flags = 0, .status = CTRL_STATUS_UNSET,
         };
     }
-    ret = ctrl_table_call(v, XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING, e, n,
-                          &data);
+    ret = ctrl_table_call(v, XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING, queue, e,
+                          n, &data);
     for (i = 0; i < n; i++) {
         status_out[i] = e[i].status;
     }

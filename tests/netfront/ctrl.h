@@ -34,18 +34,22 @@ int ctrl_call(Vif *v, uint16_t type, uint32_t d0, uint32_t d1, uint32_t d2,
 const char *ctrl_status_name(int status);
 
 /*
- * Add every page of v->txbuf (read-only entries if granted read-only)
- * and v->rxbuf as static grants of queue 0, checking the room the backend
- * has for them before and after.  False, with a note, on any trouble.
+ * Add every page of queue @queue's txbuf (read-only entries if granted
+ * read-only) and rxbuf as static grants of that queue, in one
+ * ADD_GREF_MAPPING, checking the room the backend has for them
+ * (GET_GREF_MAPPING_SIZE of that queue) before and after.  False, with a
+ * note, on any trouble.
  */
-bool static_add_pools(Vif *v, Detail *d);
+bool static_add_pools(Vif *v, unsigned int queue, Detail *d);
+/* static_add_pools() for every queue of the connection, 0 first. */
+bool static_add_all_pools(Vif *v, Detail *d);
 
 /*
- * DEL_GREF_MAPPING of @refs[@n] from queue 0: the entries' statuses in
- * @status_out[@n], the response's count of unmapped grefs in @removed.
- * Returns what ctrl_call() does.
+ * DEL_GREF_MAPPING of @refs[@n] from queue @queue: the entries' statuses
+ * in @status_out[@n], the response's count of unmapped grefs in
+ * @removed.  Returns what ctrl_call() does.
  */
-int static_del(Vif *v, const uint32_t *refs, unsigned int n,
-               unsigned int *removed, uint16_t *status_out);
+int static_del(Vif *v, unsigned int queue, const uint32_t *refs,
+               unsigned int n, unsigned int *removed, uint16_t *status_out);
 
 #endif

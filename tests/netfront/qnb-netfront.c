@@ -5,18 +5,20 @@
  * the xenbus device (the xs_wire.h protocol, no libxenstore), grants with
  * /dev/xen/gntalloc, event channels with /dev/xen/evtchn.  It connects to
  * its vif like Linux netfront does, with one queue or several (netif.h's
- * multi-queue keys; only queue 0 carries data), then plays one or more
- * cases: a well-behaved one ("good"), the hostile-frontend classes of
- * docs/DESIGN "Bad input", stress on the connection's life (faults
- * racing a multi-queue connect or our own Closing, an event storm,
- * reconnect cycles, a stalled RX ring) and static grants (netif.h
- * "Control ring" and "Static Grants": our TX and RX pages kept mapped by
- * the backend, DEL with packets in flight, reconnects, and a connection
- * declining the control ring the backend offers).  Each case connects,
- * sends a good packet (the static ones add their grants first), does its
- * thing, checks how the backend reacted, and disconnects, so the next
- * case reconnects on the same vif (the first one, or --vif N, or N for a
- * case given as NAME@N).  One line per case:
+ * multi-queue keys; every queue has its own TX and RX pages, and most
+ * cases send on queue 0 only), then plays one or more cases: a
+ * well-behaved one ("good"), the hostile-frontend classes of docs/DESIGN
+ * "Bad input", stress on the connection's life (faults racing a
+ * multi-queue connect or our own Closing, an event storm, reconnect
+ * cycles, a stalled RX ring) and static grants (netif.h "Control ring"
+ * and "Static Grants": our TX and RX pages kept mapped by the backend,
+ * DEL with packets in flight, reconnects, a connection declining the
+ * control ring the backend offers, and traffic both ways on every queue
+ * of a 4-queue connection, each with its own static grants).  Each case
+ * connects, sends a good packet (the static ones add their grants
+ * first), does its thing, checks how the backend reacted, and
+ * disconnects, so the next case reconnects on the same vif (the first
+ * one, or --vif N, or N for a case given as NAME@N).  One line per case:
  *
  *     qnb-netfront: case NAME: PASS (vif N; details)
  *     qnb-netfront: case NAME: FAIL (vif N; details)
@@ -36,8 +38,8 @@
  * release check, evtchn.c the event channels, vif.c connecting (in one
  * step or two, to tamper in between; with a control ring when a case
  * wants static grants) and disconnecting a vif, ctrl.c the control ring's
- * messages and the static grants, ring.c the TX and RX rings of queue 0,
- * packet.c the test packets and cases.c the cases.
+ * messages and the static grants (per queue), ring.c I/O on a queue's TX
+ * and RX rings, packet.c the test packets and cases.c the cases.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

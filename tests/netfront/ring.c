@@ -1,7 +1,8 @@
 /*
- * qnb-netfront: I/O on the vif's TX and RX rings: building netif
- * requests, pushing them, collecting responses.  All of it on queue 0,
- * the one with the data pages.
+ * qnb-netfront: I/O on a queue's TX and RX rings: building netif
+ * requests, pushing them, collecting responses.  Each queue has its own
+ * data pages (VifQueue's txbuf and rxbuf), so any queue of the connection
+ * can carry traffic; most cases use queue 0 only.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,17 +13,17 @@
 #include "ring.h"
 #include "evtchn.h"
 
-static unsigned int tx_page(Vif *v)
+static unsigned int tx_page(VifQueue *q)
 {
-    unsigned int p = v->tx_next_page;
+    unsigned int p = q->tx_next_page;
 
-    v->tx_next_page = (v->tx_next_page + 1) % TX_POOL;
+    q->tx_next_page = (q->tx_next_page + 1) % TX_POOL;
     return p;
 }
 
-void tx_put(Vif *v, const netif_tx_request_t *req)
+void tx_put(VifQueue *q, const netif_tx_request_t *req)
 {
-    netif_tx_front_ring_t *tx = &v->q[0].tx;
+    netif_tx_front_ring_t *tx = &q->tx;
     netif_tx_request_t *r = RING_GET_REQUEST(tx, tx->req_prod_pvt);
 
     *r = *req;
@@ -30,16 +31,15 @@ void tx_put(Vif *v, const netif_tx_request_t *req)
     tx->req_prod_pvt++;
 }
 
-netif_tx_request_t *tx_queued(Vif *v, unsigned int back)
+netif_tx_request_t *tx_queued(VifQueue *q, unsigned int back)
 {
-    netif_tx_front_ring_t *tx = &v->q[0].tx;
+    netif_tx_front_ring_t *tx = &q->tx;
 
     return RING_GET_REQUEST(tx, tx->req_prod_pvt - back);
 }
 
-void tx_push(Vif *v)
+void tx_push(VifQueue *q)
 {
-    VifQueue *q = &v->q[0];
     int notify;
 
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
@@ -50,9 +50,9 @@ void tx_push(Vif *v)
 /*
  * Queue a frame as slots of the given data sizes (sizes[0] is the first
  * slot's own data; its request carries the total).  Each slot gets its own
- * page, data at @offset.  Returns the number of requests queued.
+ * page of @q, data at @offset.  Returns the number of requests queued.
  */
-unsigned int tx_queue_layout(Vif *v, const uint8_t *frame, size_t len,
+unsigned int tx_queue_layout(VifQueue *q, const uint8_t *frame, size_t len,
                              const unsigned int *sizes, unsigned int nr,
                              uint16_t flags0, unsigned int offset)
 {
@@ -60,38 +60,37 @@ unsigned int tx_queue_layout(Vif *v, const uint8_t *frame, size_t len,
     unsigned int i;
 
     for (i = 0; i < nr; i++) {
-        unsigned int page = tx_page(v);
+        unsigned int page = tx_page(q);
         netif_tx_request_t req = {
-            .gref = v->txbuf.refs[page],
+            .gref = q->txbuf.refs[page],
             .offset = (uint16_t)offset,
             .size = (uint16_t)(i == 0 ? len : sizes[i]),
             .flags = (uint16_t)((i == 0 ? flags0 : 0) |
                                 (i + 1 < nr ? NETTXF_more_data : 0)),
         };
 
-        memcpy((uint8_t *)grants_page(&v->txbuf, page) + offset,
+        memcpy((uint8_t *)grants_page(&q->txbuf, page) + offset,
                frame + off, sizes[i]);
         off += sizes[i];
-        tx_put(v, &req);
+        tx_put(q, &req);
     }
     return nr;
 }
 
-unsigned int tx_queue_frame(Vif *v, const uint8_t *frame, size_t len)
+unsigned int tx_queue_frame(VifQueue *q, const uint8_t *frame, size_t len)
 {
     unsigned int size = (unsigned int)len;
 
-    return tx_queue_layout(v, frame, len, &size, 1, 0, 0);
+    return tx_queue_layout(q, frame, len, &size, 1, 0, 0);
 }
 
 /*
- * Wait for @nr responses (all outstanding if 0) and store their statuses.
- * Returns how many came.
+ * Wait for @nr responses on @q (all outstanding if 0) and store their
+ * statuses.  Returns how many came.
  */
-unsigned int tx_collect(Vif *v, unsigned int nr, int16_t *status,
+unsigned int tx_collect(VifQueue *q, unsigned int nr, int16_t *status,
                         unsigned int ms)
 {
-    VifQueue *q = &v->q[0];
     int64_t deadline = now_ms() + ms;
     unsigned int got = 0;
 
@@ -133,9 +132,8 @@ const char *rsp_name(int16_t st)
 
 /* ---- RX ---- */
 
-void rx_post(Vif *v, unsigned int nr)
+void rx_post(VifQueue *q, unsigned int nr)
 {
-    VifQueue *q = &v->q[0];
     unsigned int i;
     int notify;
 
@@ -144,7 +142,7 @@ void rx_post(Vif *v, unsigned int nr)
         unsigned int id = q->rx.req_prod_pvt % RX_POOL;
 
         r->id = (uint16_t)id;
-        r->gref = v->rxbuf.refs[id];
+        r->gref = q->rxbuf.refs[id];
         q->rx.req_prod_pvt++;
     }
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
@@ -152,69 +150,121 @@ void rx_post(Vif *v, unsigned int nr)
     evtchn_notify(q->evtchn_fd, q->port);
 }
 
+/* A frame being put together from one queue's RX responses. */
+typedef struct RxFrame {
+    VifQueue *q;
+    uint8_t *buf;               /* RX_FRAME_MAX bytes */
+    size_t len;
+    bool extra_next;            /* the next response is an extra-info */
+    unsigned int used;          /* buffers taken, not posted again yet */
+} RxFrame;
+
+#define RX_FRAME_MAX    (65536 + 4096)
+
 /*
- * Take RX responses for @ms: count frames, and those containing @marker.
- * Every consumed buffer is posted again.  Returns false on a bad response.
+ * Take the responses on f->q's RX ring now: count frames, and those
+ * containing @marker.  False, with a note, on a bad response.
  */
-bool rx_poll(Vif *v, unsigned int ms, const char *marker,
-             unsigned int *frames, unsigned int *marked, Detail *d)
+static bool rx_take(RxFrame *f, const char *marker, unsigned int *frames,
+                    unsigned int *marked, Detail *d)
 {
-    VifQueue *q = &v->q[0];
-    int64_t deadline = now_ms() + ms;
-    static uint8_t frame[65536 + 4096];
-    size_t flen = 0;
-    bool extra_next = false, ok = true;
-    unsigned int used = 0;
+    VifQueue *q = f->q;
+    RING_IDX rp = q->rx.sring->rsp_prod;
+    bool ok = true;
 
-    while (now_ms() < deadline) {
-        RING_IDX rp = q->rx.sring->rsp_prod;
+    rmb();
+    while (q->rx.rsp_cons != rp) {
+        netif_rx_response_t *r = RING_GET_RESPONSE(&q->rx, q->rx.rsp_cons);
+        netif_rx_response_t rsp = *r;
 
-        rmb();
-        while (q->rx.rsp_cons != rp) {
-            netif_rx_response_t *r = RING_GET_RESPONSE(&q->rx,
-                                                       q->rx.rsp_cons);
-            netif_rx_response_t rsp = *r;
+        q->rx.rsp_cons++;
+        f->used++;
+        if (f->extra_next) {
+            struct netif_extra_info *e = (void *)&rsp;
 
-            q->rx.rsp_cons++;
-            used++;
-            if (extra_next) {
-                struct netif_extra_info *e = (void *)&rsp;
-
-                extra_next = e->flags & XEN_NETIF_EXTRA_FLAG_MORE;
-                continue;
-            }
-            if (rsp.status < 0 || rsp.id >= RX_POOL ||
-                rsp.offset + rsp.status > (int)PAGE_SIZE) {
-                note(d, "bad RX response: id %u offset %u status %d",
-                     rsp.id, rsp.offset, rsp.status);
-                ok = false;
-                continue;
-            }
-            if (flen + (size_t)rsp.status <= sizeof(frame)) {
-                memcpy(frame + flen,
-                       (uint8_t *)grants_page(&v->rxbuf, rsp.id) + rsp.offset,
-                       (size_t)rsp.status);
-                flen += (size_t)rsp.status;
-            }
-            extra_next = rsp.flags & NETRXF_extra_info;
-            if (!(rsp.flags & NETRXF_more_data)) {
-                (*frames)++;
-                if (marker && memmem(frame, flen, marker, strlen(marker))) {
-                    (*marked)++;
-                }
-                flen = 0;
-            }
+            f->extra_next = e->flags & XEN_NETIF_EXTRA_FLAG_MORE;
+            continue;
         }
-        if (used >= 16) {
-            rx_post(v, used);
-            used = 0;
+        if (rsp.status < 0 || rsp.id >= RX_POOL ||
+            rsp.offset + rsp.status > (int)PAGE_SIZE) {
+            note(d, "bad RX response on queue %u: id %u offset %u status %d",
+                 q->index, rsp.id, rsp.offset, rsp.status);
+            ok = false;
+            continue;
         }
-        evtchn_drain(q->evtchn_fd);
-        sleep_ms(2);
-    }
-    if (used) {
-        rx_post(v, used);
+        if (f->len + (size_t)rsp.status <= RX_FRAME_MAX) {
+            memcpy(f->buf + f->len,
+                   (uint8_t *)grants_page(&q->rxbuf, rsp.id) + rsp.offset,
+                   (size_t)rsp.status);
+            f->len += (size_t)rsp.status;
+        }
+        f->extra_next = rsp.flags & NETRXF_extra_info;
+        if (!(rsp.flags & NETRXF_more_data)) {
+            (*frames)++;
+            if (marker && memmem(f->buf, f->len, marker, strlen(marker))) {
+                (*marked)++;
+            }
+            f->len = 0;
+        }
     }
     return ok;
 }
 
+/*
+ * Take the RX responses of the @nr queues @qs for @ms, a sweep over all
+ * of them every 2 ms; the counts of @qs[i] in @frames[i] and @marked[i].
+ * Consumed buffers are posted again, 16 at a time, the rest at the end.
+ */
+static bool rx_poll_queues(VifQueue *const *qs, unsigned int nr,
+                           unsigned int ms, const char *marker,
+                           unsigned int *frames, unsigned int *marked,
+                           Detail *d)
+{
+    static uint8_t bufs[QNB_MAX_QUEUES][RX_FRAME_MAX];
+    RxFrame f[QNB_MAX_QUEUES];
+    int64_t deadline = now_ms() + ms;
+    unsigned int i;
+    bool ok = true;
+
+    if (nr > QNB_MAX_QUEUES) {
+        nr = QNB_MAX_QUEUES;
+    }
+    for (i = 0; i < nr; i++) {
+        f[i] = (RxFrame) { .q = qs[i], .buf = bufs[i] };
+    }
+    while (now_ms() < deadline) {
+        for (i = 0; i < nr; i++) {
+            ok = rx_take(&f[i], marker, &frames[i], &marked[i], d) && ok;
+            if (f[i].used >= 16) {
+                rx_post(f[i].q, f[i].used);
+                f[i].used = 0;
+            }
+            evtchn_drain(f[i].q->evtchn_fd);
+        }
+        sleep_ms(2);
+    }
+    for (i = 0; i < nr; i++) {
+        if (f[i].used) {
+            rx_post(f[i].q, f[i].used);
+        }
+    }
+    return ok;
+}
+
+bool rx_poll(VifQueue *q, unsigned int ms, const char *marker,
+             unsigned int *frames, unsigned int *marked, Detail *d)
+{
+    return rx_poll_queues(&q, 1, ms, marker, frames, marked, d);
+}
+
+bool rx_poll_all(Vif *v, unsigned int ms, const char *marker,
+                 unsigned int *frames, unsigned int *marked, Detail *d)
+{
+    VifQueue *qs[QNB_MAX_QUEUES];
+    unsigned int i;
+
+    for (i = 0; i < v->nr_queues && i < QNB_MAX_QUEUES; i++) {
+        qs[i] = &v->q[i];
+    }
+    return rx_poll_queues(qs, i, ms, marker, frames, marked, d);
+}

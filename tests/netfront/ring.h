@@ -1,5 +1,5 @@
 /*
- * qnb-netfront: I/O on the vif's TX and RX rings (those of queue 0).
+ * qnb-netfront: I/O on a queue's TX and RX rings, with its data pages.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,24 +10,35 @@
 #include "qnb-netfront.h"
 #include "vif.h"
 
-/* Queue @req as is (but for its id); tx_push() publishes. */
-void tx_put(Vif *v, const netif_tx_request_t *req);
-/* The request queued @back slots before the next one (1: the last). */
-netif_tx_request_t *tx_queued(Vif *v, unsigned int back);
-/* Publish the queued requests and notify the backend. */
-void tx_push(Vif *v);
-unsigned int tx_queue_layout(Vif *v, const uint8_t *frame, size_t len,
+/* Queue @req on @q as is (but for its id); tx_push() publishes. */
+void tx_put(VifQueue *q, const netif_tx_request_t *req);
+/* The request queued on @q @back slots before the next one (1: the last). */
+netif_tx_request_t *tx_queued(VifQueue *q, unsigned int back);
+/* Publish the requests queued on @q and notify the backend. */
+void tx_push(VifQueue *q);
+unsigned int tx_queue_layout(VifQueue *q, const uint8_t *frame, size_t len,
                              const unsigned int *sizes, unsigned int nr,
                              uint16_t flags0, unsigned int offset);
-/* Queue a frame in one slot. */
-unsigned int tx_queue_frame(Vif *v, const uint8_t *frame, size_t len);
-unsigned int tx_collect(Vif *v, unsigned int nr, int16_t *status,
+/* Queue a frame on @q in one slot. */
+unsigned int tx_queue_frame(VifQueue *q, const uint8_t *frame, size_t len);
+unsigned int tx_collect(VifQueue *q, unsigned int nr, int16_t *status,
                         unsigned int ms);
 const char *rsp_name(int16_t st);
 
-/* Post @nr RX buffers and notify the backend. */
-void rx_post(Vif *v, unsigned int nr);
-bool rx_poll(Vif *v, unsigned int ms, const char *marker,
+/* Post @nr RX buffers of @q and notify the backend. */
+void rx_post(VifQueue *q, unsigned int nr);
+/*
+ * Take @q's RX responses for @ms: count frames in @frames, those
+ * containing @marker in @marked.  Every consumed buffer is posted again.
+ * False, with a note, on a bad response.
+ */
+bool rx_poll(VifQueue *q, unsigned int ms, const char *marker,
              unsigned int *frames, unsigned int *marked, Detail *d);
+/*
+ * rx_poll() on every queue of @v's connection at once: @frames and
+ * @marked have v->nr_queues counts, one per queue.
+ */
+bool rx_poll_all(Vif *v, unsigned int ms, const char *marker,
+                 unsigned int *frames, unsigned int *marked, Detail *d);
 
 #endif

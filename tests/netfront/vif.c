@@ -3,8 +3,9 @@
  * netfront does (grants, rings, event channels, keys) and disconnecting.
  * With v->nr_queues > 1 it uses netif.h's multi-queue keys: the rings and
  * event channel of each queue under queue-N/, the rest at the top level.
- * Only queue 0 carries data; the others just have rings and a port.  With
- * v->want_static it also gives the backend a control ring (ctrl.c uses it).
+ * Every queue has its own TX and RX data pages, so any can carry data
+ * (most cases use queue 0 only).  With v->want_static it also gives the
+ * backend a control ring (ctrl.c uses it).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -123,7 +124,7 @@ static bool vif_find(Vif *v, int index)
 /* Give every grant back, and count those the backend still maps. */
 static void vif_release(Vif *v, int *leaked)
 {
-    Grants *all[QNB_MAX_QUEUES + 3];
+    Grants *all[3 * QNB_MAX_QUEUES + 1];
     unsigned int i, n = 0;
 
     /* Every queue, whatever nr_queues says: release what is there. */
@@ -141,8 +142,10 @@ static void vif_release(Vif *v, int *leaked)
         v->ctrl_fd = -1;
     }
     v->has_ctrl = false;
-    all[n++] = &v->txbuf;
-    all[n++] = &v->rxbuf;
+    for (i = 0; i < QNB_MAX_QUEUES; i++) {
+        all[n++] = &v->q[i].txbuf;
+        all[n++] = &v->q[i].rxbuf;
+    }
     all[n++] = &v->ctrl_ring;
 
     leak_check_mark();
@@ -210,7 +213,23 @@ static bool vif_ctrl_alloc(Vif *v, Detail *d)
     return vif_evtchn_alloc(v, &v->ctrl_fd, &v->ctrl_port, d);
 }
 
-/* The rings and event channels of v->nr_queues queues, and the buffers. */
+/* Grant the data pages of @q: its TX pages read-only, its RX buffers. */
+static bool vif_queue_pools(Vif *v, VifQueue *q, Detail *d)
+{
+    q->tx_next_page = 0;
+    if (!grants_alloc(&q->txbuf, v->backend_id, TX_POOL, false) ||
+        !grants_alloc(&q->rxbuf, v->backend_id, RX_POOL, true)) {
+        note(d, "cannot grant the data pages of queue %u", q->index);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The rings and event channels of v->nr_queues queues, then their data
+ * pages (queue 0's right after the rings, as with a single queue), then
+ * the control ring if any.
+ */
 static bool vif_alloc(Vif *v, Detail *d)
 {
     unsigned int i;
@@ -221,17 +240,16 @@ static bool vif_alloc(Vif *v, Detail *d)
             return false;
         }
     }
-    if (!grants_alloc(&v->txbuf, v->backend_id, TX_POOL, false) ||
-        !grants_alloc(&v->rxbuf, v->backend_id, RX_POOL, true)) {
-        note(d, "cannot grant pages");
-        vif_release(v, NULL);
-        return false;
+    for (i = 0; i < v->nr_queues; i++) {
+        if (!vif_queue_pools(v, &v->q[i], d)) {
+            vif_release(v, NULL);
+            return false;
+        }
     }
     if (v->has_ctrl && !vif_ctrl_alloc(v, d)) {
         vif_release(v, NULL);
         return false;
     }
-    v->tx_next_page = 0;
     return true;
 }
 
@@ -502,6 +520,7 @@ Vif *vif_get(int index)
     v = &vifs[nr_vifs];
     memset(v, 0, sizeof(*v));
     for (i = 0; i < QNB_MAX_QUEUES; i++) {
+        v->q[i].index = i;
         v->q[i].evtchn_fd = -1;
     }
     v->ctrl_fd = -1;

@@ -19,8 +19,8 @@
 #include "qnb-netfront.h"
 #include "gnt.h"
 
-#define TX_POOL         64      /* TX data pages */
-#define RX_POOL         64      /* RX buffers */
+#define TX_POOL         64      /* TX data pages, per queue */
+#define RX_POOL         64      /* RX buffers, per queue */
 #define QNB_MAX_QUEUES  4
 
 enum {
@@ -28,13 +28,21 @@ enum {
     XB_CLOSING, XB_CLOSED,
 };
 
-/* One queue: its rings and its event channel. */
+/*
+ * One queue: its rings, its event channel and its data pages (ring.c
+ * does its I/O).  Only the queues of the connection (v->nr_queues) have
+ * rings and pages; vif_close() gives back those of every queue.
+ */
 typedef struct VifQueue {
+    unsigned int index;         /* in v->q[] */
     Grants rings;               /* page 0: TX ring, page 1: RX ring */
     netif_tx_front_ring_t tx;
     netif_rx_front_ring_t rx;
     int evtchn_fd;
     int port;
+    Grants txbuf;               /* TX_POOL pages, granted read-only */
+    Grants rxbuf;               /* RX_POOL pages, one RX buffer each */
+    unsigned int tx_next_page;  /* the TX page the next slot takes */
 } VifQueue;
 
 typedef struct Vif {
@@ -52,10 +60,6 @@ typedef struct Vif {
     unsigned int be_max_queues; /* the backend's multi-queue-max-queues */
     bool mq_keys;               /* our xenstore has multi-queue keys */
     VifQueue q[QNB_MAX_QUEUES];
-    /* The data pages: all data traffic goes through queue 0. */
-    Grants txbuf;
-    Grants rxbuf;
-    unsigned int tx_next_page;
 
     /*
      * The control ring (netif.h "Control ring"), for static grants: a case
@@ -85,8 +89,8 @@ bool be_wait(Vif *v, int want, unsigned int ms, int *seen);
 /*
  * Connecting is two steps, so a case can tamper with the rings in
  * between.  vif_prepare(): wait for InitWait, allocate the rings and
- * buffers of v->nr_queues queues (and the control ring, see want_static),
- * write every key but state.
+ * data pages of v->nr_queues queues (and the control ring, see
+ * want_static), write every key but state.
  */
 bool vif_prepare(Vif *v, Detail *d);
 /* Write state Connected; with @wait, wait until the backend is Connected. */

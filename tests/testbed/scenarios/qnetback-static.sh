@@ -1,7 +1,8 @@
 # Static grants: the userspace netfront (tests/netfront/qnb-netfront) gives
 # qnetback a control ring and adds its TX and RX buffer pages as static
-# grants; traffic then needs no grant operation.  Two vifs: 1 in copy mode
-# on an IOThread, 2 in map mode in the main loop.  Per vif dom0 checks, while
+# grants; traffic then needs no grant operation.  Three vifs: 1 in copy
+# mode on an IOThread, 2 in map mode in the main loop, 3 with four queues
+# on two IOThreads, traffic on each.  Per vif dom0 checks, while
 # the frontend is connected: the queue holds its 128 static grants, every
 # TX slot and the RX slots were served by them (zero grant operations per
 # packet in steady state), the payload of dom0's datagrams arrived intact;
@@ -13,9 +14,12 @@
 . /testbed/lib.sh
 
 NF=/usr/local/bin/qnb-netfront
-CASES=static@1+static-reconnect@1+static-off@1+static@2
-declare -A tap=([1]=qtap10 [2]=qtap11) net=([1]=10.0.10 [2]=10.0.11)
-declare -A mac=([1]=00:16:3e:00:0a:02 [2]=00:16:3e:00:0b:02)
+CASES=static@1+static-reconnect@1+static-off@1+static@2+static-mq@3
+declare -A tap=([1]=qtap10 [2]=qtap11 [3]=qtap12)
+declare -A net=([1]=10.0.10 [2]=10.0.11 [3]=10.0.12)
+declare -A mac=([1]=00:16:3e:00:0a:02 [2]=00:16:3e:00:0b:02 [3]=00:16:3e:00:0c:02)
+# Static grants each vif's frontend adds: 64 TX and 64 RX pages a queue.
+declare -A statics=([1]=128 [2]=128 [3]=512)
 bad=
 problem() { log "PROBLEM: $*"; bad="$bad
   $*"; }
@@ -26,15 +30,19 @@ GUEST_RAMDISK=/run/domu-static.cpio.gz
 guest_config st "qnb.nonetfront qnb.run=/bin/qnb-netfront,--sync,--case,$CASES"
 guest_create st -p
 d=$(guest_domid st)
-qemu_start st -xen-domid "$d" -xen-attach -machine xenpv -object iothread,id=io0 \
+qemu_start st -xen-domid "$d" -xen-attach -machine xenpv \
+    -object iothread,id=io0 -object iothread,id=io1 \
     -netdev tap,id=n1,ifname=qtap10,script=no,downscript=no,vhost=off \
     -device '{"driver": "xen-netback", "netdev": "n1", "mac": "00:16:3e:00:0a:02",
               "vif": 1, "iothread": "io0"}' \
     -netdev tap,id=n2,ifname=qtap11,script=no,downscript=no,vhost=off \
-    -device xen-netback,netdev=n2,mac=00:16:3e:00:0b:02,vif=2,grant-mode=map
+    -device xen-netback,netdev=n2,mac=00:16:3e:00:0b:02,vif=2,grant-mode=map \
+    -netdev tap,id=n3,ifname=qtap12,queues=4,script=no,downscript=no,vhost=off \
+    -device '{"driver": "xen-netback", "netdev": "n3", "mac": "00:16:3e:00:0c:02",
+              "vif": 3, "iothreads": ["io0", "io1"]}'
 ctrl_offered() { [ "$(xenstore-read /local/domain/0/backend/qnetback/$d/$1/state)" = 2 ] &&
     [ "$(xenstore-read /local/domain/0/backend/qnetback/$d/$1/feature-ctrl-ring)" = 1 ]; }
-for v in 1 2; do
+for v in 1 2 3; do
     tap_wait_up ${tap[$v]} ${net[$v]}.1/24
     ip neigh replace ${net[$v]}.2 lladdr ${mac[$v]} dev ${tap[$v]} nud permanent
     wait_until 20 ctrl_offered $v || problem "vif $v: no feature-ctrl-ring offered"
@@ -60,7 +68,8 @@ print(sum(q["static-grants"] for q in d["queues"]), d.get("control-messages", 0)
     log "static vif $vif: static grants and control messages: $n;" \
         "tx $pk packets, $hits slots static, $miss not, $ops grant ops;" \
         "rx $rpk packets, $rhits slots static, $rmiss not, $rops grant ops"
-    [ "${n%% *}" = 128 ] || problem "vif $vif: ${n%% *} static grants, not 128"
+    [ "${n%% *}" = "${statics[$vif]}" ] ||
+        problem "vif $vif: ${n%% *} static grants, not ${statics[$vif]}"
     [ "$pk" -ge 200 ] && [ "$ops" = 0 ] && [ "$miss" = 0 ] ||
         problem "vif $vif: TX not all static ($pk packets, $ops grant ops)"
     [ "$rpk" -gt 0 ] && [ "$rhits" -gt 0 ] ||
@@ -90,6 +99,10 @@ after_case() {
 on_sync() {
     case "$2" in
     static-rx) udp_send ${net[$3]}.2 7020 100 1000 0.01 qnb-static-rx ;;
+    static-mq-rx)                       # several ports: the tap spreads them
+        for port in 7021 7022 7023 7024 7025 7026 7027 7028; do
+            udp_send ${net[$3]}.2 $port 25 1000 0.01 qnb-static-mq-rx
+        done ;;
     static-check) static_check "$3" ;;
     static-round) static_round "$3" "$4" ;;
     done) after_case "$3" "$4" "$5" ;;
