@@ -1183,6 +1183,112 @@ static bool case_static_off(Vif *v, Detail *d)
     return okay == STATIC_PACKETS;
 }
 
+/* Connect with a control ring, which the backend must have offered. */
+static bool connect_with_ctrl(Vif *v, Detail *d)
+{
+    v->want_static = true;
+    if (!vif_connect(v, d)) {
+        return false;
+    }
+    if (!v->has_ctrl) {
+        note(d, "connected without a control ring");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Control messages only a broken frontend sends, each answered with its
+ * status while the vif keeps working: a queue out of range, counts of 0
+ * and above a page, a ref twice, a ref never granted, DEL of a ref never
+ * added, the hash messages and an unknown type.  Then a good ADD and
+ * traffic.
+ */
+static bool case_ctrl_bad_messages(Vif *v, Detail *d)
+{
+    struct xen_netif_gref e[2];
+    uint32_t data, ref = v->q[0].txbuf.refs[0];
+    bool ok = true;
+    unsigned int okay;
+    int st;
+    struct {
+        const char *what;
+        int got, want;
+    } r[8];
+    unsigned int i, n = 0;
+
+    if (!connect_with_ctrl(v, d)) {
+        return false;
+    }
+#define EXPECT(w, call, status)                                         \
+    r[n].what = w;                                                      \
+    r[n].got = (call);                                                  \
+    r[n].want = status;                                                 \
+    n++
+    EXPECT("GET on queue 7", ctrl_call(v,
+           XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, 7, 0, 0, &data, 2000),
+           XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER);
+    e[0] = (struct xen_netif_gref) { .ref = ref };
+    EXPECT("ADD of 0 entries", ctrl_table(v,
+           XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, 0, e, 1, 0, &data),
+           XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER);
+    EXPECT("ADD of 513 entries", ctrl_table(v,
+           XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, 0, e, 1, 513, &data),
+           XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER);
+    e[1] = e[0];
+    EXPECT("ADD of a ref twice", ctrl_table(v,
+           XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, 0, e, 2, 2, &data),
+           XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER);
+    e[1] = (struct xen_netif_gref) { .ref = BAD_GREF };
+    EXPECT("ADD of a ref never granted", ctrl_table(v,
+           XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, 0, e, 2, 2, &data),
+           XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER);
+    e[0] = (struct xen_netif_gref) { .ref = ref, .status = 0xffff };
+    st = ctrl_table(v, XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING, 0, e, 1, 1,
+                    &data);
+    EXPECT("DEL of a ref never added (entry status)",
+           st == XEN_NETIF_CTRL_STATUS_SUCCESS && !data ? e[0].status : -100,
+           XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER);
+    EXPECT("SET_HASH_ALGORITHM", ctrl_call(v,
+           XEN_NETIF_CTRL_TYPE_SET_HASH_ALGORITHM, 1, 0, 0, &data, 2000),
+           XEN_NETIF_CTRL_STATUS_NOT_SUPPORTED);
+    EXPECT("type 99", ctrl_call(v, 99, 0, 0, 0, &data, 2000),
+           XEN_NETIF_CTRL_STATUS_NOT_SUPPORTED);
+#undef EXPECT
+    for (i = 0; i < n; i++) {
+        if (r[i].got != r[i].want) {
+            note(d, "%s: %s, not %s", r[i].what, ctrl_status_name(r[i].got),
+                 ctrl_status_name(r[i].want));
+            ok = false;
+        }
+    }
+    note(d, "%u bad messages, %s", n, ok ? "each refused as netif.h says"
+                                          : "some answered wrongly");
+    if (be_state(v) != XB_CONNECTED) {
+        note(d, "the backend left Connected");
+        return false;
+    }
+    if (!static_add_all_pools(v, d)) {
+        return false;
+    }
+    okay = send_batches(v, &v->q[0], d, "ctrl-bad-messages", 20);
+    note(d, "then the pools added and %u/20 packets OKAY", okay);
+    return ok && okay == 20;
+}
+
+/* A control ring producer index past the ring: fatal for the vif. */
+static bool case_ctrl_bogus_prod(Vif *v, Detail *d)
+{
+    if (!connect_with_ctrl(v, d)) {
+        return false;
+    }
+    wmb();
+    v->ctrl.sring->req_prod = v->ctrl.req_prod_pvt + 1000;
+    wmb();
+    evtchn_notify(v->ctrl_fd, v->ctrl_port);
+    return expect_fatal(v, d, "ctrl-bogus-prod", "control: req_prod");
+}
+
 const Case cases[] = {
     { "good", case_good },
     { "bad-gref", case_bad_gref },
@@ -1204,6 +1310,8 @@ const Case cases[] = {
     { "static-reconnect", case_static_reconnect },
     { "static-off", case_static_off },
     { "static-mq", case_static_mq },
+    { "ctrl-bad-messages", case_ctrl_bad_messages },
+    { "ctrl-bogus-prod", case_ctrl_bogus_prod },
     { "removal-fault", case_removal_fault },
 };
 const unsigned int nr_cases = sizeof(cases) / sizeof(cases[0]);

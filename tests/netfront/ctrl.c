@@ -110,6 +110,13 @@ static int ctrl_table_call(Vif *v, uint16_t type, unsigned int queue,
                            struct xen_netif_gref *e, unsigned int n,
                            uint32_t *data)
 {
+    return ctrl_table(v, type, queue, e, n, n, data);
+}
+
+int ctrl_table(Vif *v, uint16_t type, uint32_t queue,
+               struct xen_netif_gref *e, unsigned int n, uint32_t count,
+               uint32_t *data)
+{
     Grants table = { .count = 0 };
     Grants *g[] = { &table };
     struct xen_netif_gref *page;
@@ -121,7 +128,7 @@ static int ctrl_table_call(Vif *v, uint16_t type, unsigned int queue,
     }
     page = grants_page(&table, 0);
     memcpy(page, e, n * sizeof(*e));
-    ret = ctrl_call(v, type, queue, table.refs[0], n, data, CTRL_MS);
+    ret = ctrl_call(v, type, queue, table.refs[0], count, data, CTRL_MS);
     memcpy(e, page, n * sizeof(*e));
 
     leak_check_mark();

@@ -34,6 +34,15 @@ int ctrl_call(Vif *v, uint16_t type, uint32_t d0, uint32_t d1, uint32_t d2,
 const char *ctrl_status_name(int status);
 
 /*
+ * ADD or DEL on @queue with a table of the @n entries of @e (read back
+ * into @e afterwards), the message saying @count entries (hostile cases
+ * send counts that do not match).
+ */
+int ctrl_table(Vif *v, uint16_t type, uint32_t queue,
+               struct xen_netif_gref *e, unsigned int n, uint32_t count,
+               uint32_t *data);
+
+/*
  * Add every page of queue @queue's txbuf (read-only entries if granted
  * read-only) and rxbuf as static grants of that queue, in one
  * ADD_GREF_MAPPING, checking the room the backend has for them

@@ -7,7 +7,10 @@
 # a vif which faulted once and reconnected still reports the next fault.
 # Vifs 5 and 6 have four queues on two IOThreads: faults there race the
 # connect (queue 1 is broken before the frontend says Connected), the
-# frontend's own Closing, and (vif 6) the device's removal by device_del.  On vif 1 dom0 also checks what a guest cannot
+# frontend's own Closing, and (vif 6) the device's removal by device_del.
+# Vifs 2 and 4 also get control ring messages only a broken frontend
+# sends (each refused with its status, the vif serving on) and a control
+# ring whose producer index runs past the ring (fatal).  On vif 1 dom0 also checks what a guest cannot
 # make cost: an event storm (events taken, QEMU's CPU), a guest that stops
 # posting receive buffers (carrier off, the tap's queue drained) and 200
 # reconnects under dom0 -> guest traffic (QEMU's RSS after 10 and 200).
@@ -32,6 +35,7 @@ MODE="copy (vifs 1, 2) and map (vifs 3, 4)"
 ALL=good+bad-gref+revoke-rings+offset-overflow+size-chain+zero-length-frags
 ALL=$ALL+header-split+rx-no-buffers+too-many-slots@2+bad-gref@3+bogus-req-prod@3
 ALL=$ALL+unknown-extra@4+unknown-extra@1+rx-stall+event-storm+reconnect-cycles
+ALL=$ALL+ctrl-bad-messages@2+ctrl-bogus-prod@4
 ALL=$ALL+connect-fault@5+closing-fault@5+removal-fault@6
 CASES=${QNB_HOSTILE_CASES:-$ALL}
 MAC=00:16:3e:00:03:02
@@ -42,6 +46,7 @@ declare -A FATAL=(
     [bogus-req-prod]="req_prod"
     [unknown-extra]="extra type"
     [connect-fault]="req_prod"
+    [ctrl-bogus-prod]="control: req_prod"
 )
 declare -A backend      # vif -> its backend's xenstore path
 declare -A fatal_seen   # vif -> the last case seen Closing with its error
