@@ -552,8 +552,9 @@ static void xen_netback_finish_unplug(XenNetbackDevice *netback)
         return;     /* xen-bus's own watch sees it */
     }
     object_ref(OBJECT(netback));
-    aio_bh_schedule_oneshot(qemu_get_aio_context(), xen_netback_unplug_bh,
-                            netback);
+    /* iohandler: never inside the waits of a connect or disconnect. */
+    aio_bh_schedule_oneshot(iohandler_get_aio_context(),
+                            xen_netback_unplug_bh, netback);
 }
 
 static void xen_netback_frontend_changed(XenDevice *xendev,
