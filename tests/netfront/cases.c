@@ -1207,7 +1207,7 @@ static bool connect_with_ctrl(Vif *v, Detail *d)
 static bool case_ctrl_bad_messages(Vif *v, Detail *d)
 {
     struct xen_netif_gref e[2];
-    uint32_t data, ref = v->q[0].txbuf.refs[0];
+    uint32_t data, ref;
     bool ok = true;
     unsigned int okay;
     int st;
@@ -1220,6 +1220,7 @@ static bool case_ctrl_bad_messages(Vif *v, Detail *d)
     if (!connect_with_ctrl(v, d)) {
         return false;
     }
+    ref = v->q[0].txbuf.refs[0];    /* the pools exist once connected */
 #define EXPECT(w, call, status)                                         \
     r[n].what = w;                                                      \
     r[n].got = (call);                                                  \
