@@ -569,22 +569,14 @@ unsigned int fake_tx_responses(Fake *f, netif_tx_response_t *rsp,
 
 void fake_rx_post(Fake *f, unsigned int nr)
 {
+    uint32_t grefs[NETIF_RX_RING_SIZE];
     unsigned int i;
-    int notify;
 
+    g_assert_cmpuint(nr, <=, NETIF_RX_RING_SIZE);
     for (i = 0; i < nr; i++) {
-        RING_IDX idx = f->rxf.req_prod_pvt;
-        netif_rx_request_t *req = RING_GET_REQUEST(&f->rxf, idx);
-        uint16_t id = idx & (NETIF_RX_RING_SIZE - 1);
-
-        g_assert_false(RING_FULL(&f->rxf));
-        f->rx_gref_by_id[id] = fake_grant(f, NULL, 0, 0, false);
-        req->id = id;
-        req->gref = f->rx_gref_by_id[id];
-        f->rxf.req_prod_pvt++;
+        grefs[i] = fake_grant(f, NULL, 0, 0, false);
     }
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&f->rxf, notify);
-    (void)notify;
+    fake_rx_post_refs(f, grefs, nr);
 }
 
 unsigned int fake_rx_responses(Fake *f, netif_rx_response_t *rsp,
