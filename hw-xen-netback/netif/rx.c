@@ -171,6 +171,29 @@ static void rx_respond(NetifQueue *q, uint16_t id, uint16_t flags,
     q->rx.rsp_prod_pvt++;
 }
 
+/* Slot @i of frame @p: the extra-info takes the 2nd request's response. */
+static bool rx_respond_extra(NetifQueue *q, const NetifRxPending *p,
+                             unsigned int i)
+{
+    if (i != 1 || !p->gso.type) {
+        return false;
+    }
+    memcpy(RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt), &p->gso,
+           sizeof(p->gso));
+    q->rx.rsp_prod_pvt++;
+    return true;
+}
+
+/* The flags of data slot @i of @p, whose data ends at @end. */
+static uint16_t rx_slot_flags(const NetifRxPending *p, unsigned int i,
+                              size_t end)
+{
+    if (i == 0) {
+        return p->flags;
+    }
+    return end < p->len ? NETRXF_more_data : 0;
+}
+
 /*
  * Place the pending frame on the next requests, which the caller checked
  * are posted, and queue its copy segments.
@@ -191,33 +214,21 @@ static void rx_place(NetifQueue *q)
 
     for (i = 0; i < pkt->nr_rsps; i++) {
         netif_rx_request_t req;
-        uint16_t flags;
         size_t n;
 
         RING_COPY_REQUEST(&q->rx, q->rx.req_cons, &req);
         q->rx.req_cons++;
         q->rx_ids[q->rx_nr_ids++] = req.id;
 
-        if (i == 1 && p->gso.type) {
-            /* The extra-info takes the response slot of the 2nd request. */
-            memcpy(RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt), &p->gso,
-                   sizeof(p->gso));
-            q->rx.rsp_prod_pvt++;
+        if (rx_respond_extra(q, p, i)) {
             continue;
         }
-
         n = MIN(p->len - off, NETIF_PAGE_SIZE);
-        if (i == 0) {
-            flags = p->flags;
-        } else {
-            flags = off + n < p->len ? NETRXF_more_data : 0;
-        }
-
         q->rx_segs[q->rx_nr_segs++] = (NetifCopySeg) {
             .ref = req.gref, .offset = 0, .len = n,
             .local = q->rx_buf + p->off + off,
         };
-        rx_respond(q, req.id, flags, n);
+        rx_respond(q, req.id, rx_slot_flags(p, i, off + n), n);
         off += n;
     }
 
@@ -407,15 +418,11 @@ static int rx_read_static(NetifQueue *q)
     for (i = 0, off = 0; i < n; i++) {
         size_t chunk;
 
-        if (i == 1 && p->gso.type) {
-            memcpy(RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt), &p->gso,
-                   sizeof(p->gso));
-            q->rx.rsp_prod_pvt++;
+        if (rx_respond_extra(q, p, i)) {
             continue;
         }
         chunk = MIN(p->len - off, NETIF_PAGE_SIZE);
-        rx_respond(q, reqs[i].id, i == 0 ? p->flags :
-                   off + chunk < p->len ? NETRXF_more_data : 0, chunk);
+        rx_respond(q, reqs[i].id, rx_slot_flags(p, i, off + chunk), chunk);
         off += chunk;
     }
     q->rx.req_cons += n;
