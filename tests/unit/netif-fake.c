@@ -44,7 +44,7 @@ static void *fake_map(void *opaque, const uint32_t *refs, unsigned int nr,
     }
 
     m = g_new0(FakeMapping, 1);
-    m->addr = g_malloc((size_t)nr * NETIF_PAGE_SIZE);
+    m->addr = g_aligned_alloc(nr, NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
     m->refs = g_memdup2(refs, nr * sizeof(*refs));
     m->nr = nr;
     m->writable = writable;
@@ -87,7 +87,7 @@ static int fake_unmap(void *opaque, void *addr, const uint32_t *refs,
             }
             g->mapped--;
         }
-        g_free(m->addr);
+        g_aligned_free(m->addr);
         g_free(m->refs);
         g_free(m);
         g_ptr_array_remove_index_fast(f->mappings, i);
@@ -446,7 +446,7 @@ void fake_cleanup(Fake *f)
     g_ptr_array_free(f->mappings, true);
     for (i = 0; i < FAKE_NR_GRANTS; i++) {
         g_assert_cmpint(f->grants[i].mapped, ==, 0);
-        g_free(f->grants[i].page);
+        g_aligned_free(f->grants[i].page);
     }
     g_ptr_array_free(f->written, true);
     g_queue_clear_full(&f->readable, (GDestroyNotify)g_byte_array_unref);
@@ -470,7 +470,8 @@ uint32_t fake_grant(Fake *f, const void *data, size_t len, size_t offset,
     f->next_gref = ref + 1 < FAKE_NR_GRANTS ? ref + 1 : 1;
 
     g = &f->grants[ref];
-    g->page = g_malloc0(NETIF_PAGE_SIZE);
+    /* Page-aligned, as a granted page is in the frontend and a mapping. */
+    g->page = g_aligned_alloc0(1, NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
     g->readonly = readonly;
     g_assert(offset + len <= NETIF_PAGE_SIZE);
     if (len) {
@@ -486,7 +487,7 @@ void fake_revoke(Fake *f, uint32_t gref)
     g_assert(g);
     /* What netfront reports as "Grant still in use by backend domain". */
     g_assert_cmpint(g->mapped, ==, 0);
-    g_free(g->page);
+    g_aligned_free(g->page);
     g->page = NULL;
 }
 
