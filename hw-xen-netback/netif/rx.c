@@ -196,24 +196,27 @@ static uint16_t rx_slot_flags(const NetifRxPending *p, unsigned int i,
 
 /*
  * Place the pending frame on the next requests, which the caller checked
- * are posted, and queue its copy segments.
+ * are posted: a request naming a writable static grant gets its data now,
+ * with memcpy into the standing mapping; the others get copy segments,
+ * copied at the flush.
  */
 static void rx_place(NetifQueue *q)
 {
     NetifRxPending *p = &q->rx_pending;
     NetifRxPacket *pkt = &q->rx_pkts[q->rx_nr_pkts++];
+    bool statics = q->cfg.max_static_grants && netif_static_count(q);
+    unsigned int i, hits = 0;
     size_t off = 0;
-    unsigned int i;
 
     pkt->rsp = q->rx.rsp_prod_pvt;
     pkt->nr_rsps = rx_slots_needed(p);
     pkt->seg = q->rx_nr_segs;
-    pkt->nr_segs = p->nr_data;
     pkt->id = q->rx_nr_ids;
     pkt->len = p->len;
 
     for (i = 0; i < pkt->nr_rsps; i++) {
         netif_rx_request_t req;
+        NetifStatic *st;
         size_t n;
 
         RING_COPY_REQUEST(&q->rx, q->rx.req_cons, &req);
@@ -224,17 +227,25 @@ static void rx_place(NetifQueue *q)
             continue;
         }
         n = MIN(p->len - off, NETIF_PAGE_SIZE);
-        q->rx_segs[q->rx_nr_segs++] = (NetifCopySeg) {
-            .ref = req.gref, .offset = 0, .len = n,
-            .local = q->rx_buf + p->off + off,
-        };
+        st = statics ? netif_static_find(q, req.gref, true) : NULL;
+        if (st) {
+            memcpy(st->page, q->rx_buf + p->off + off, n);
+            hits++;
+        } else {
+            q->rx_segs[q->rx_nr_segs++] = (NetifCopySeg) {
+                .ref = req.gref, .offset = 0, .len = n,
+                .local = q->rx_buf + p->off + off,
+            };
+        }
         rx_respond(q, req.id, rx_slot_flags(p, i, off + n), n);
         off += n;
     }
+    pkt->nr_segs = q->rx_nr_segs - pkt->seg;
 
     NETIF_STAT_ADD(q, rx.slots, pkt->nr_rsps);
     if (q->cfg.max_static_grants) {
-        NETIF_STAT_ADD(q, rx.static_misses, p->nr_data);
+        NETIF_STAT_ADD(q, rx.static_hits, hits);
+        NETIF_STAT_ADD(q, rx.static_misses, p->nr_data - hits);
     }
     q->rx_fill = p->off + p->len;
     q->rx_have_pending = false;
@@ -267,20 +278,27 @@ static void rx_flush(NetifQueue *q)
         goto push;
     }
 
-    NETIF_STAT_ADD(q, rx.copy_calls, 1);
-    NETIF_STAT_ADD(q, rx.copy_segs, q->rx_nr_segs);
-    if (q->ops->copy(q->opaque, true, q->rx_segs, q->rx_nr_segs) == 0) {
+    if (q->rx_nr_segs) {
+        NETIF_STAT_ADD(q, rx.copy_calls, 1);
+        NETIF_STAT_ADD(q, rx.copy_segs, q->rx_nr_segs);
+    }
+    if (!q->rx_nr_segs ||
+        q->ops->copy(q->opaque, true, q->rx_segs, q->rx_nr_segs) == 0) {
         for (i = 0; i < q->rx_nr_pkts; i++) {
             NETIF_STAT_ADD(q, rx.packets, 1);
             NETIF_STAT_ADD(q, rx.bytes, q->rx_pkts[i].len);
         }
     } else {
+        /* Find the packets whose copy fails; static ones have none. */
         for (i = 0; i < q->rx_nr_pkts; i++) {
             NetifRxPacket *pkt = &q->rx_pkts[i];
 
-            NETIF_STAT_ADD(q, rx.copy_calls, 1);
-            NETIF_STAT_ADD(q, rx.copy_segs, pkt->nr_segs);
-            if (q->ops->copy(q->opaque, true, &q->rx_segs[pkt->seg],
+            if (pkt->nr_segs) {
+                NETIF_STAT_ADD(q, rx.copy_calls, 1);
+                NETIF_STAT_ADD(q, rx.copy_segs, pkt->nr_segs);
+            }
+            if (pkt->nr_segs &&
+                q->ops->copy(q->opaque, true, &q->rx_segs[pkt->seg],
                              pkt->nr_segs) < 0) {
                 rx_fail(q, pkt);
             } else {

@@ -165,6 +165,7 @@ static void test_rx(void)
     struct netif_extra_info gso;
     uint32_t st[64];
     uint16_t flags;
+    uint64_t hits;
     NetifStats s;
     size_t len;
     Fake f;
@@ -172,7 +173,10 @@ static void test_rx(void)
     start(&f, NETIF_GRANT_COPY);
     fake_static_add(&f, st, 64, false);
 
-    /* fewer buffers posted than a 64 KiB frame takes: the copy way */
+    /*
+     * Fewer buffers posted than a 64 KiB frame takes: read into the
+     * buffer, then memcpy into the static page, still no grant operation.
+     */
     fake_rx_post_refs(&f, st, 10);
     len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
                            false, 1000, false);
@@ -181,8 +185,10 @@ static void test_rx(void)
     g_assert_cmpmem(got, rx_take(&f, got, sizeof(got), &flags, &gso),
                     frame, len);
     netif_queue_get_stats(f.q, &s);
-    g_assert_cmpuint(s.rx.static_misses, ==, 1);
-    g_assert_cmpuint(s.rx.copy_segs, ==, 1);
+    g_assert_cmpuint(s.rx.static_hits, ==, 1);
+    g_assert_cmpuint(s.rx.static_misses, ==, 0);
+    g_assert_cmpuint(s.rx.copy_segs, ==, 0);
+    g_assert_cmpuint(f.copy_calls, ==, 0);
 
     /* enough posted: straight from the tap into the guest's pages */
     fake_rx_post_refs(&f, &st[10], 40);     /* 49 posted */
@@ -192,9 +198,9 @@ static void test_rx(void)
     g_assert_cmpmem(got, rx_take(&f, got, sizeof(got), &flags, &gso),
                     frame, len);
     netif_queue_get_stats(f.q, &s);
-    g_assert_cmpuint(s.rx.static_hits, ==, 1);
-    g_assert_cmpuint(s.rx.copy_segs, ==, 1);
-    g_assert_cmpuint(f.copy_calls, ==, 1);
+    g_assert_cmpuint(s.rx.static_hits, ==, 2);
+    g_assert_cmpuint(s.rx.copy_segs, ==, 0);
+    g_assert_cmpuint(f.copy_calls, ==, 0);
 
     /* a 64 KiB TCP GSO frame: data in slots 0, 2, 3, ..., extra in 1 */
     len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_TCP,
@@ -213,10 +219,11 @@ static void test_rx(void)
     g_assert_true(flags & NETRXF_csum_blank);
     netif_queue_get_stats(f.q, &s);
     g_assert_cmpuint(s.rx.static_hits, ==,
-                     1 + (len + NETIF_PAGE_SIZE - 1) / NETIF_PAGE_SIZE);
-    g_assert_cmpuint(f.copy_calls, ==, 1);
+                     2 + (len + NETIF_PAGE_SIZE - 1) / NETIF_PAGE_SIZE);
+    g_assert_cmpuint(f.copy_calls, ==, 0);
+    hits = s.rx.static_hits;
 
-    /* a non-GSO frame of two pages (jumbo MTU) is gathered, then copied */
+    /* a non-GSO frame of two pages (jumbo MTU) is gathered, then placed */
     len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
                            false, 6000, false);
     vh = (NetifVnetHdr) { 0 };
@@ -226,10 +233,44 @@ static void test_rx(void)
     g_assert_cmpmem(got, rx_take(&f, got, sizeof(got), &flags, &gso),
                     frame, len);
     netif_queue_get_stats(f.q, &s);
-    g_assert_cmpuint(s.rx.static_misses, ==, 1 + 2);
-    g_assert_cmpuint(f.copy_calls, ==, 2);
+    g_assert_cmpuint(s.rx.static_hits, ==, hits + 2);
+    g_assert_cmpuint(s.rx.static_misses, ==, 0);
+    g_assert_cmpuint(f.copy_calls, ==, 0);
     g_assert_cmpuint(s.rx.packets, ==, 4);
     g_assert_cmpuint(s.rx.drops, ==, 0);
+    fake_cleanup(&f);
+}
+
+/*
+ * A frame over a static buffer and a plain one: the static slot is
+ * written with memcpy, the other with a grant copy (one segment).
+ */
+static void test_rx_mixed(void)
+{
+    static uint8_t frame[8000], got[8000];
+    static const NetifVnetHdr vh;
+    struct netif_extra_info gso;
+    uint32_t refs[2];
+    uint16_t flags;
+    NetifStats s;
+    size_t len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
+                                  false, 6000, false);
+    Fake f;
+
+    start(&f, NETIF_GRANT_COPY);
+    fake_static_add(&f, &refs[0], 1, false);
+    refs[1] = fake_grant(&f, NULL, 0, 0, false);
+    fake_rx_post_refs(&f, refs, 2);
+    fake_tap_queue(&f, &vh, frame, len);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_cmpmem(got, rx_take(&f, got, sizeof(got), &flags, &gso),
+                    frame, len);
+    netif_queue_get_stats(f.q, &s);
+    g_assert_cmpuint(s.rx.static_hits, ==, 1);
+    g_assert_cmpuint(s.rx.static_misses, ==, 1);
+    g_assert_cmpuint(s.rx.copy_segs, ==, 1);
+    g_assert_cmpuint(f.copy_calls, ==, 1);
+    g_assert_cmpuint(s.rx.packets, ==, 1);
     fake_cleanup(&f);
 }
 
@@ -269,6 +310,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/static/tx-copy", test_tx_copy);
     g_test_add_func("/netif/static/tx-map", test_tx_map);
     g_test_add_func("/netif/static/rx", test_rx);
+    g_test_add_func("/netif/static/rx-mixed", test_rx_mixed);
     g_test_add_func("/netif/static/rx-readonly", test_rx_readonly);
     return g_test_run();
 }
