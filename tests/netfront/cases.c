@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "cases.h"
 #include "ctrl.h"
 #include "evtchn.h"
@@ -1314,6 +1315,8 @@ const Case cases[] = {
     { "ctrl-bad-messages", case_ctrl_bad_messages },
     { "ctrl-bogus-prod", case_ctrl_bogus_prod },
     { "removal-fault", case_removal_fault },
+    { "bench", case_bench },
+    { "bench-static", case_bench_static },
 };
 const unsigned int nr_cases = sizeof(cases) / sizeof(cases[0]);
 

@@ -14,7 +14,9 @@
  * and "Static Grants": our TX and RX pages kept mapped by the backend,
  * DEL with packets in flight, reconnects, a connection declining the
  * control ring the backend offers, and traffic both ways on every queue
- * of a 4-queue connection, each with its own static grants).  Each case
+ * of a 4-queue connection, each with its own static grants), and the
+ * two bench cases make bench times (bench.c: traffic both ways for
+ * --secs seconds, the buffers named by plain or static grants).  Each case
  * connects, sends a good packet (the static ones add their grants
  * first), does its thing, checks how the backend reacted, and
  * disconnects, so the next case reconnects on the same vif (the first
@@ -39,7 +41,8 @@
  * step or two, to tamper in between; with a control ring when a case
  * wants static grants) and disconnecting a vif, ctrl.c the control ring's
  * messages and the static grants (per queue), ring.c I/O on a queue's TX
- * and RX rings, packet.c the test packets and cases.c the cases.
+ * and RX rings, packet.c the test packets, cases.c the cases and bench.c
+ * the bench cases.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -52,6 +55,7 @@
 #include <arpa/inet.h>
 
 #include "qnb-netfront.h"
+#include "bench.h"
 #include "cases.h"
 #include "gnt.h"
 #include "vif.h"
@@ -126,7 +130,7 @@ static void usage(FILE *f)
 
     fprintf(f,
             "usage: qnb-netfront [--case NAME[@VIF][,NAME...]|all] [--count N]\n"
-            "                    [--vif N] [--ip A.B.C.D] [--peer A.B.C.D]\n"
+            "                    [--secs N] [--vif N] [--ip A.B.C.D] [--peer A.B.C.D]\n"
             "                    [--sync] [--verbose]\n"
             "cases:");
     for (i = 0; i < nr_cases; i++) {
@@ -202,6 +206,9 @@ static int parse_args(int argc, char **argv, Plan *p, const char **ip,
             return 0;
         } else if (val && !strcmp(a, "--count")) {
             opt_count = (unsigned int)strtoul(val, NULL, 0);
+            i++;
+        } else if (val && !strcmp(a, "--secs")) {
+            opt_secs = (unsigned int)strtoul(val, NULL, 0);
             i++;
         } else if (val && !strcmp(a, "--vif")) {
             opt_vif = atoi(val);
