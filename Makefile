@@ -49,7 +49,7 @@ check: qemu native testbed
 demo: qemu testbed
 	@scripts/testbed-run.sh --demo
 
-bench: qemu testbed
+bench: qemu native testbed
 	@scripts/testbed-run.sh --bench
 
 # No Xen: the engine with the unit tests' fake ring and grant table, on real

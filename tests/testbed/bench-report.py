@@ -15,6 +15,11 @@ The CSVs (one row per round and run):
   bench-lat.csv    round,backend,sent,received,min_us,median_us,max_us
   bench-stats.csv  round,backend,rune,direction,mbps,events,polls,packets,
                    slots,grant_ops,grant_calls,drops   (qnetback only)
+  bench-ufe.csv    round,config,direction,secs,packets,bytes,slots,
+                   grant_ops,static_hits,dom0_cpu_s,guest_cpu_s,qemu_cpu_s,
+                   guest_packets
+                   (the userspace netfront through qnetback; config is
+                   grant or static, the counts from query-xen-netback)
 direction: rx is dom0 -> guest (the guest receives), tx guest -> dom0.
 An empty CPU cell means not measured (the run with the sampler).
 """
@@ -33,9 +38,13 @@ LAT_COLS = ["round", "backend", "sent", "received", "min_us", "median_us",
 STAT_KEYS = ["events", "polls", "packets", "slots", "grant_ops",
              "grant_calls", "drops"]
 STAT_COLS = ["round", "backend", "rune", "direction", "mbps"] + STAT_KEYS
+UFE_COLS = ["round", "config", "direction", "secs", "packets", "bytes",
+            "slots", "grant_ops", "static_hits", "dom0_cpu_s", "guest_cpu_s",
+            "qemu_cpu_s", "guest_packets"]
 FILES = {"tcp": ("bench.csv", TCP_COLS), "udp": ("bench-udp.csv", UDP_COLS),
          "lat": ("bench-lat.csv", LAT_COLS),
-         "stats": ("bench-stats.csv", STAT_COLS)}
+         "stats": ("bench-stats.csv", STAT_COLS),
+         "ufe": ("bench-ufe.csv", UFE_COLS)}
 NAMES = {"rx": "dom0->guest", "tx": "guest->dom0"}
 # A ratio of the batching tables needs at least this many in its
 # denominator (events, polls, packets) in a round to mean something.
@@ -104,6 +113,16 @@ def cpu_delta(before, after, dom):
     return ""
 
 
+def qemu_delta(prefix):
+    """QEMU's CPU seconds between PREFIX.qemu0 and .qemu1 (ms), or ""."""
+    try:
+        a = int(open(prefix + ".qemu0").read().split()[0])
+        b = int(open(prefix + ".qemu1").read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return ""
+    return "%.2f" % ((b - a) / 1000.0)
+
+
 def qnb_totals(path, d):
     """One direction's counters of a query-xen-netback reply, summed over
     the queues (the bench has one vif)."""
@@ -112,7 +131,8 @@ def qnb_totals(path, d):
         qs = r["return"][0]["queues"]
     except (TypeError, KeyError, IndexError):
         return None
-    t = {k: sum(q[d][k] for q in qs) for k in ["events", "polls", "packets", "slots"]}
+    t = {k: sum(q[d][k] for q in qs)
+         for k in ["events", "polls", "packets", "slots", "bytes", "static-hits"]}
     t["grant_ops"] = sum(q[d]["map-ops"] + q[d]["unmap-ops"] + q[d]["copy-segs"] for q in qs)
     t["grant_calls"] = sum(q[d]["map-calls"] + q[d]["unmap-calls"] + q[d]["copy-calls"] for q in qs)
     t["drops"] = sum(q[d]["drops"] + q[d]["errors"] for q in qs)
@@ -151,8 +171,12 @@ def collect(outdir, manifest):
       tcp RUNE DIR PREFIX QBEFORE QAFTER SAMPLED   PREFIX.json .xl0 .xl1
       udp SIZE DIR PREFIX                          PREFIX.json
       ping FILE
+      ufe CONFIG DIR PREFIX SECS GUEST_PACKETS     PREFIX.q0.json .q1.json
+                                                   PREFIX.xl0 .xl1
+                                                   PREFIX.qemu0 .qemu1 (ms)
     (QBEFORE, QAFTER: query-xen-netback replies around the run, or -;
-    SAMPLED: 1 if the statistics sampler ran, which leaves CPU unmeasured.)"""
+    SAMPLED: 1 if the statistics sampler ran, which leaves CPU unmeasured;
+    ufe: the userspace netfront's run of SECS seconds, what it counted.)"""
     meta, tcp, udp, rtt = {}, {}, {}, "-"
     for line in open(manifest).read().splitlines():
         f = line.split()
@@ -184,6 +208,23 @@ def collect(outdir, manifest):
             append(outdir, "udp", dict(base, size=size, direction=d,
                                        pps="%.0f" % pps, sent_pps="%.0f" % sent))
             udp.setdefault(size + "B", {})[d] = "%.0f" % pps
+        elif f[0] == "ufe":
+            cfg, d, p, secs, gpk = f[1:6]
+            x, y = qnb_totals(p + ".q0.json", d), qnb_totals(p + ".q1.json", d)
+            if x is None or y is None:
+                print("%s: no counters" % p, file=sys.stderr)
+                continue
+            row = dict(round=meta["round"], config=cfg, direction=d, secs=secs,
+                       guest_packets=gpk, qemu_cpu_s=qemu_delta(p),
+                       dom0_cpu_s=cpu_delta(p + ".xl0", p + ".xl1", "Domain-0"),
+                       guest_cpu_s=cpu_delta(p + ".xl0", p + ".xl1", meta["guest"]),
+                       **{k: y[q] - x[q] for k, q in
+                          (("packets", "packets"), ("bytes", "bytes"),
+                           ("slots", "slots"), ("grant_ops", "grant_ops"),
+                           ("static_hits", "static-hits"))})
+            append(outdir, "ufe", row)
+            pps = row["packets"] / float(secs) if num(secs) else 0
+            udp.setdefault(cfg, {})[d] = "%.0f" % pps
         elif f[0] == "ping":
             sent, rtts = ping_rtts(f[1])
             row = dict(base, sent=sent, received=len(rtts), min_us="",
@@ -198,6 +239,10 @@ def collect(outdir, manifest):
     def pairs(figs):
         return " ".join("%s %s/%s" % (k, v.get("rx", "-"), v.get("tx", "-"))
                         for k, v in figs.items())
+    if not tcp and rtt == "-" and udp:
+        print("round %s %s: packets/s %s (dom0->guest/guest->dom0)"
+              % (meta.get("round"), meta.get("backend"), pairs(udp)))
+        return
     print("round %s %s: TCP Mbit/s %s; UDP pkt/s %s (dom0->guest/guest->dom0); "
           "RTT %s" % (meta.get("round"), meta.get("backend"), pairs(tcp), pairs(udp), rtt))
 
@@ -346,14 +391,23 @@ def report(outdir, backends_first, rounds_asked):
     udp = read(outdir, "udp")
     if udp:
         ucols = order([dict(r, col=(r["size"], r["direction"])) for r in udp], "col")
-        uper = {}
+        uper, usent = {}, {}
         for r in udp:
-            uper.setdefault((r["backend"], (r["size"], r["direction"])), []).append(num(r["pps"]))
+            key = (r["backend"], (r["size"], r["direction"]))
+            uper.setdefault(key, []).append(num(r["pps"]))
+            usent.setdefault(key, []).append(num(r["sent_pps"]))
         ub = order(udp, "backend", backends)
         ut = Table(ub, ["%sB %s" % (c[0], NAMES.get(c[1], c[1])) for c in ucols], 24)
         ut.show("UDP, thousands of packets per second received (iperf3 -u -b 0, "
                 "payload bytes as given; median [min-max])",
                 lambda b, i: med_range([v / 1000 for v in uper.get((b, ucols[i]), [])
+                                        if v is not None], fmt3))
+        # Under emulation the sending iperf3 itself is slow (a syscall and
+        # a trip down the stack per datagram): what it managed to send is
+        # the ceiling of the table above.
+        ut.show("UDP, thousands of packets per second the sending iperf3 sent "
+                "(the ceiling of the table above)",
+                lambda b, i: med_range([v / 1000 for v in usent.get((b, ucols[i]), [])
                                         if v is not None], fmt3))
 
     lat = read(outdir, "lat")
@@ -382,6 +436,74 @@ def report(outdir, backends_first, rounds_asked):
     stats = read(outdir, "stats")
     if stats:
         batching(stats, backends)
+
+    ufe = read(outdir, "ufe")
+    if ufe:
+        userspace_netfront(ufe)
+
+
+def userspace_netfront(rows):
+    """The userspace netfront's two configurations side by side."""
+    cfgs = order(rows, "config", ["grant", "static"])
+    nr = len({r["round"] for r in rows})
+    print("The userspace netfront (qnb-netfront's bench cases) through qnetback: 1 queue, copy")
+    print("mode, an IOThread; MTU frames (guest -> dom0: its UDP frames, up to 64 in flight;")
+    print("dom0 -> guest: fragments of dom0's 60000-byte datagrams, 64 buffers posted).  grant:")
+    print("its buffers named by grant references, which qnetback copies; static: the same")
+    print("buffers added once as static grants.  Medians [min-max] over %d round%s; counts"
+          % (nr, "" if nr == 1 else "s"))
+    print("from query-xen-netback, CPU from xl list around each run (dom0's includes QEMU")
+    print("and dom0's sender or receiver) and QEMU's alone from /proc: the backend's cost.")
+    w = max(len(c) for c in cfgs) + 2
+    for d, what in (("tx", "guest transmits (guest -> dom0)"),
+                    ("rx", "guest receives (dom0 -> guest)")):
+        sel = {c: [r for r in rows if r["config"] == c and r["direction"] == d]
+               for c in cfgs}
+        if not any(sel.values()):
+            continue
+        print()
+        print("  " + what)
+        print("  %-*s%22s%22s%12s%12s%14s%14s" % (w, "config", "kpkt/s", "Mbit/s",
+                                               "grant/pkt", "static/pkt",
+                                               "dom0 s/GiB", "QEMU s/GiB"))
+
+        def per(rs, f):
+            out = []
+            for r in rs:
+                try:
+                    v = f(r)
+                except (TypeError, ValueError, ZeroDivisionError):
+                    continue
+                if v is not None:
+                    out.append(v)
+            return out
+
+        for c in cfgs:
+            rs = sel[c]
+            kpps = per(rs, lambda r: float(r["packets"]) / float(r["secs"]) / 1000)
+            mbit = per(rs, lambda r: float(r["bytes"]) * 8 / float(r["secs"]) / 1e6)
+            gpp = per(rs, lambda r: float(r["grant_ops"]) / float(r["packets"]))
+            spp = per(rs, lambda r: float(r["static_hits"]) / float(r["packets"]))
+            cpu = per(rs, lambda r: float(r["dom0_cpu_s"]) / (float(r["bytes"]) / GIB)
+                      if r["dom0_cpu_s"] else None)
+            qcpu = per(rs, lambda r: float(r["qemu_cpu_s"]) / (float(r["bytes"]) / GIB)
+                       if r.get("qemu_cpu_s") else None)
+            print("  %-*s%22s%22s%12s%12s%14s%14s" % (
+                w, c, med_range(kpps, fmt3), med_range(mbit, fmt3),
+                fmt3(statistics.median(gpp)) if gpp else "-",
+                fmt3(statistics.median(spp)) if spp else "-",
+                fmt3(statistics.median(cpu)) if cpu else "-",
+                fmt3(statistics.median(qcpu)) if qcpu else "-"))
+        if "grant" in sel and "static" in sel:
+            g = {r["round"]: r for r in sel["grant"]}
+            each = [(float(r["packets"]) / float(r["secs"])) /
+                    (float(g[r["round"]]["packets"]) / float(g[r["round"]]["secs"]))
+                    for r in sel["static"]
+                    if r["round"] in g and float(g[r["round"]]["packets"])]
+            if each:
+                print("  static / grant, packets/s: %s (median of the rounds' ratios "
+                      "[min-max])" % med_range(each, fmt3))
+    print()
 
 
 def batching(stats, backends):

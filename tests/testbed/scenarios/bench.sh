@@ -7,7 +7,8 @@
 #               CPU seconds of dom0 and of the guest from `xl list` before
 #               and after each run (dom0's include the backend's QEMU)
 #   packets     iperf3 UDP, 64 and 1400-byte payloads both ways, unlimited
-#               rate (-b 0), UDP_SECS s a run: packets/s received
+#               rate (-b 0), UDP_SECS s a run: packets/s received (and
+#               sent: under emulation the sending iperf3 is the ceiling)
 # and, for qnetback, its counters (query-xen-netback) around each TCP run.
 # The raw results go to raw/ in the scenario's output directory; after each
 # backend, bench-report.py turns them into bench.csv (TCP, CPU),
@@ -21,16 +22,20 @@
 #                           + UDP 4 x (2 + ~0.5) + collect ~1 + down ~1
 #                           = ~47 s; qnetback +5 QMP queries = ~52 s;
 #                           xen-net-device's slow runs take ~8 s more
-#   per round               6 backends: ~310 s
-#   3 rounds                ~15.5 min, plus the boot and the report:
-#                           ~16 min (plans/bench gives the scenario 25 min)
+#   the userspace netfront  up ~25 + 2 configurations x 2 directions x
+#                           (UFE_SECS 4 + 2 snapshots ~3) = ~45 s
+#   per round               6 backends and it: ~355 s
+#   3 rounds                ~18 min, plus the boot and the report:
+#                           ~18.5 min (plans/bench gives the scenario 25 min)
 # Should the rounds run slower than that, no round starts that would end
 # (going by the last round's duration) after BUDGET seconds: the report then
 # covers the rounds done, and says so, rather than the runner's timeout
 # killing everything.
 #
-# QNB_BENCH_* variables change the defaults (the test bed's dom0 does not
-# pass make's environment through: edit them here for a one-off run).
+# QNB_BENCH_* variables change the defaults: testbed-run.sh hands them
+# from the host's environment to dom0's, so
+#   make bench QNB_BENCH_ROUNDS=1 QNB_BENCH_BACKENDS="kernel-netback knb 1 -"
+# runs one round of the kernel netback alone.
 . /testbed/lib.sh
 ROUNDS=${QNB_BENCH_ROUNDS:-3}
 SECS=${QNB_BENCH_SECS:-5}
@@ -38,13 +43,16 @@ UDP_SECS=${QNB_BENCH_UDP_SECS:-2}
 PINGS=${QNB_BENCH_PINGS:-50}
 BUDGET=${QNB_BENCH_BUDGET:-1380}
 # Backends: "LABEL KIND N OPTIONS"; the first is the reference of the ratios
-# (with xen-net-device, if there).
+# (with xen-net-device, if there).  Kind ufe is not a backend but the
+# userspace netfront through qnetback, with and without static grants
+# (bench_ufe): its own table, no TCP.
 BACKENDS=${QNB_BENCH_BACKENDS:-"kernel-netback knb 1 -
 xen-net-device stock 2 -
 qnetback-1q-map qnb 4 queues=1,iothreads=1,grant-mode=map
 qnetback-1q-copy qnb 5 queues=1,iothreads=1,grant-mode=copy
 qnetback-4q-map qnb 6 queues=4,iothreads=2,grant-mode=map
-qnetback-4q-copy qnb 7 queues=4,iothreads=2,grant-mode=copy"}
+qnetback-4q-copy qnb 7 queues=4,iothreads=2,grant-mode=copy
+qnb-netfront ufe 8 -"}
 # The configuration whose counters are sampled every second for the plot
 # (first round, first rune).
 PLOT=${QNB_BENCH_PLOT:-qnetback-4q-copy}
@@ -149,6 +157,91 @@ bench_one() {
     log "$out"
 }
 
+# The userspace netfront's turn: one guest running qnb-netfront's bench
+# cases (tests/netfront/bench.c) through a 1-queue qnetback vif on an
+# IOThread, copy mode; "grant" names its buffers by grant references,
+# "static" adds the same buffers as static grants first; the order
+# alternates from round to round.  At each rendezvous dom0 takes
+# query-xen-netback and `xl list`, and sends the RX traffic (fragments of
+# 60000-byte datagrams, for UFE_SECS s).
+UFE_SECS=${QNB_BENCH_UFE_SECS:-4}
+NF=/usr/local/bin/qnb-netfront
+
+# ufe_snap N PREFIX AFTER: counters and CPU times, the CPU closest to the
+# traffic: `xl list` after the QMP query when AFTER is 0, before it if 1.
+# The backend's own CPU: QEMU's, from /proc, in PREFIX.qemu0 and .qemu1.
+ufe_snap() {
+    if [ "$3" = 1 ]; then
+        qemu_cpu_ms "b$1" > "$2.qemu1"
+        xl list > "$2.xl1" 2> /dev/null
+    fi
+    qnb_snap "$1" "$2.q$3.json"
+    if [ "$3" = 0 ]; then
+        xl list > "$2.xl0" 2> /dev/null
+        qemu_cpu_ms "b$1" > "$2.qemu0"
+    fi
+    return 0
+}
+
+# ufe_sync SEQ WHAT CONFIG VIF ARGS...: guest_sync's handler.
+ufe_sync() {
+    local p=$UFE_P-$3
+    case "$2" in
+    bench-tx) ufe_snap "$UFE_N" "$p-tx" 0 ;;
+    bench-tx-end)       # PACKETS BYTES MICROSECONDS
+        ufe_snap "$UFE_N" "$p-tx" 1
+        echo "ufe $3 tx $p-tx $(awk -v us="$7" 'BEGIN { printf "%.3f", us / 1e6 }') $5" \
+            >> "$UFE_M" ;;
+    bench-rx)           # SECS
+        ufe_snap "$UFE_N" "$p-rx" 0
+        timeout "$5" python3 /testbed/udp.py send "$UFE_IP" 7030 100000000 60000 0 \
+            qnb-bench > /dev/null 2>&1
+        ufe_snap "$UFE_N" "$p-rx" 1 ;;
+    bench-rx-end) echo "ufe $3 rx $p-rx $UFE_SECS $5" >> "$UFE_M" ;;
+    done) log "round $UFE_R: qnb-netfront case $3: $5"
+        [ "$5" = PASS ] || broken="$broken r$UFE_R:$3" ;;
+    esac
+}
+
+# bench_ufe ROUND LABEL N
+bench_ufe() {
+    local round=$1 label=$2 n=$3 cases name=b$3 mac
+    mac=$(printf '00:16:3e:00:%02x:02' "$n")
+    UFE_R=$round UFE_N=$n UFE_IP=10.0.$n.2
+    UFE_P=$raw/r$round-$label UFE_M=$raw/r$round-$label.manifest
+    cases=bench-static+bench
+    [ $((round % 2)) = 0 ] && cases=bench+bench-static
+    log "== round $round: $label ($cases)"
+    [ -f /run/domu-ufe.cpio.gz ] ||
+        ramdisk_with $NF /bin/qnb-netfront /run/domu-ufe.cpio.gz ||
+        { broken="$broken r$round:$label(ramdisk)"; return; }
+    printf 'round %s\nbackend %s\nguest %s\n' "$round" "$label" "$name" > "$UFE_M"
+    GUEST_RAMDISK=/run/domu-ufe.cpio.gz guest_config "$name" \
+        "qnb.nonetfront qnb.run=/bin/qnb-netfront,--sync,--secs,$UFE_SECS,--case,$cases"
+    if ! (guest_create "$name" -p &&
+          qemu_start "$name" -xen-domid "$(guest_domid "$name")" -xen-attach \
+              -machine xenpv -object iothread,id=io0 \
+              -netdev tap,id=n0,ifname=qtap$n,script=no,downscript=no,vhost=off \
+              -device "{\"driver\": \"xen-netback\", \"netdev\": \"n0\",
+                        \"mac\": \"$mac\", \"iothread\": \"io0\"}" &&
+          tap_wait_up qtap$n 10.0.$n.1/24); then
+        log "round $round: $label did not come up"
+        broken="$broken r$round:$label"
+        backend_down "$name"
+        return
+    fi
+    ip neigh replace "$UFE_IP" lladdr "$mac" dev qtap$n nud permanent
+    xl unpause "$name"
+    guest_sync "$name" $((8 * UFE_SECS + 60)) ufe_sync
+    guest_console "$name" | grep -q "^qnb-run: exit 0" ||
+        { guest_console "$name" | grep "qnb-netfront\|qnb-run" | tail -n 8
+          broken="$broken r$round:$label(run)"; }
+    backend_down "$name"
+    out=$(python3 /testbed/bench-report.py collect "$QNB_OUT" "$UFE_M" 2>&1) ||
+        broken="$broken r$round:$label(collect)"
+    log "$out"
+}
+
 start=$(date +%s)
 last=0
 r=0
@@ -165,7 +258,11 @@ while [ $r -lt "$ROUNDS" ]; do
 $(echo "$BACKENDS" | sed -n "$(( (r + i) % nb + 1 ))p")
 EOF
         [ "$opts" = - ] && opts=
-        bench_one $((r + 1)) "$label" "$kind" "$n" "$opts"
+        if [ "$kind" = ufe ]; then
+            bench_ufe $((r + 1)) "$label" "$n"
+        else
+            bench_one $((r + 1)) "$label" "$kind" "$n" "$opts"
+        fi
         i=$((i + 1))
     done
     last=$(( $(date +%s) - rstart ))
@@ -181,5 +278,14 @@ cat "$QNB_OUT/report.txt"
 awk -F, 'NR > 1 && $5 + 0 <= 0 { bad = 1; print "no throughput: " $0 } END { exit bad }' \
     "$QNB_OUT/bench.csv" || fail "a backend moved nothing"
 rows=$(($(wc -l < "$QNB_OUT/bench.csv") - 1))
-[ "$rows" -eq $((r * nb * $(echo "$RUNES" | wc -w) * 2)) ] ||
-    fail "bench.csv has $rows TCP rows, not $((r * nb * $(echo "$RUNES" | wc -w) * 2))"
+ntcp=$(echo "$BACKENDS" | awk '$2 != "ufe"' | wc -l)
+[ "$rows" -eq $((r * ntcp * $(echo "$RUNES" | wc -w) * 2)) ] ||
+    fail "bench.csv has $rows TCP rows, not $((r * ntcp * $(echo "$RUNES" | wc -w) * 2))"
+if echo "$BACKENDS" | awk '$2 == "ufe"' | grep -q .; then
+    urows=$(($(wc -l < "$QNB_OUT/bench-ufe.csv" 2>/dev/null || echo 1) - 1))
+    [ "$urows" -eq $((r * 4)) ] ||
+        fail "bench-ufe.csv has $urows rows, not $((r * 4))"
+    # Static grants must have served every slot of theirs: no grant operation.
+    awk -F, 'NR > 1 && $2 == "static" && $8 + 0 > 0 { bad = 1; print "grant ops with static grants: " $0 } END { exit bad }' \
+        "$QNB_OUT/bench-ufe.csv" || fail "the static configuration used grant operations"
+fi
