@@ -78,6 +78,12 @@ cp -r "$top/subprojects/qemu/pc-bios/keymaps" "$run/overlay/usr/local/share/qemu
 # QEMU's Python QMP library, for qnetback-stat in dom0.
 mkdir -p "$run/overlay/usr/local/lib/qnetback/python"
 cp -r "$top/subprojects/qemu/python/qemu" "$run/overlay/usr/local/lib/qnetback/python/"
+# The bench's knobs (QNB_BENCH_*, see scenarios/bench.sh) travel from our
+# environment (make bench QNB_BENCH_ROUNDS=1) into the scenarios'.
+for k in $(compgen -v QNB_BENCH_); do
+    v=${!k}
+    printf "export %s='%s'\n" "$k" "${v//\'/\'\\\'\'}"
+done > "$run/overlay/testbed/env"
 if [ "$mode" = shell ]; then
     rm -f "$run/overlay/testbed/runner"
 fi

@@ -66,6 +66,9 @@ ramdisk_with() {
 guest_create() {
     local name=$1
     shift
+    # A guest of this name before had its console logged there: a new one
+    # must not look ready (guest_ready) on the old one's words.
+    rm -f /var/log/xen/console/guest-"$name".log
     log "xl create $name $*"
     xl create "$@" /run/"$name".cfg > "$QNB_OUT/xl-create-$name.log" 2>&1 ||
         { cat "$QNB_OUT/xl-create-$name.log"; fail "xl create $name"; }
