@@ -39,6 +39,7 @@ smoke: qemu
 
 testbed: qemu
 	@tests/testbed/build-images.sh
+	@scripts/build-netfront-module.sh > /dev/null
 
 scenarios: testbed
 	@scripts/check.sh scenarios

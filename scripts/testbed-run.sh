@@ -72,6 +72,12 @@ strip --strip-debug "$run/overlay/usr/local/bin/qemu-system-i386"
 for tool in "$top"/scripts/qnetback-stat "$top"/build/native/tests/netfront/qnb-netfront; do
     [ -x "$tool" ] && cp "$tool" "$run/overlay/usr/local/bin/"
 done
+# Our static-grants netfront for the guests (guest/xen-netfront/): built
+# once for the guests' kernel, then taken from the cache.
+mkdir -p "$run/overlay/usr/local/lib/qnetback"
+nf_ko=$("$top/scripts/build-netfront-module.sh" | tail -n 1) ||
+    { echo "testbed-run: cannot build the netfront module" >&2; exit 1; }
+cp "$nf_ko" "$run/overlay/usr/local/lib/qnetback/xen-netfront.ko"
 # The keymaps QEMU loads for the -vnc that libxl gives device models.
 mkdir -p "$run/overlay/usr/local/share/qemu"
 cp -r "$top/subprojects/qemu/pc-bios/keymaps" "$run/overlay/usr/local/share/qemu/"

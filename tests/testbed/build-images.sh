@@ -26,7 +26,7 @@ DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
               xen-netback tun bridge veth virtio_pci virtio_blk"
 DOMU_MODULES="xen-netfront xenfs xen-evtchn xen-gntalloc"
 DOM0_PACKAGES="xen-utils-4.17,xenstore-utils,iproute2,kmod,busybox-static,
-iputils-ping,iperf3,procps,ethtool,tcpdump,socat,python3,
+iputils-ping,iperf3,procps,ethtool,tcpdump,socat,python3,linux-perf,
 libglib2.0-0,libpixman-1-0,libfdt1,zlib1g,libpcre2-8-0"
 DOM0_PACKAGES=$(echo "$DOM0_PACKAGES" | tr -d ' \n')
 
@@ -141,8 +141,8 @@ xen_hv=$(chroot "$root" dpkg-query -W -f '${Version}' xen-utils-4.17)
 [ "$xen_hv" = "$xver" ] ||
     { echo "testbed: dom0 xen-utils $xen_hv != hypervisor $xver" >&2; exit 1; }
 
-# 4. domU: busybox, netfront, iperf3 (with the libraries it links in dom0's
-#    root) and the agent that runs the scenarios' commands.
+# 4. domU: busybox, netfront, iperf3 and ethtool (with the libraries they
+#    link in dom0's root) and the agent that runs the scenarios' commands.
 log "assembling the guest image"
 g=$work/domu
 mkdir -p "$g"/{bin,sbin,dev,proc,sys,tmp,run,etc,root,lib64,usr/bin}
@@ -150,10 +150,15 @@ cp "$root/bin/busybox" "$g/bin/busybox"
 for applet in $(chroot "$root" /bin/busybox --list); do
     [ -e "$g/bin/$applet" ] || ln -s busybox "$g/bin/$applet"
 done
-cp "$root/usr/bin/iperf3" "$g/usr/bin/iperf3"
-for lib in $(chroot "$root" ldd /usr/bin/iperf3 | awk '/=>/ { print $3 } /^\t\/lib64/ { print $1 }'); do
-    mkdir -p "$g/$(dirname "$lib")"
-    cp -L "$root/$lib" "$g/$lib"
+# iperf3 and ethtool (for netfront's counters, ethtool -S), with the
+# libraries they link.
+mkdir -p "$g/usr/sbin"
+for prog in /usr/bin/iperf3 /usr/sbin/ethtool; do
+    cp "$root/$prog" "$g/$prog"
+    for lib in $(chroot "$root" ldd "$prog" | awk '/=>/ { print $3 } /^\t\/lib64/ { print $1 }'); do
+        mkdir -p "$g/$(dirname "$lib")"
+        cp -L "$root/$lib" "$g/$lib"
+    done
 done
 install -m 755 "$here/domu-init" "$g/init"
 install -m 755 "$here/domu-agent" "$g/bin/agent"

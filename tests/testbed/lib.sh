@@ -265,11 +265,13 @@ qnb_teardown() {
 #   stock  QEMU's stock xen-net-device, our QEMU attached by hand
 #   qnb    qnetback (xen-netback), our QEMU attached by hand; OPTIONS are
 #          queues=Q (tap queues, netfront max_queues), iothreads=I,
-#          grant-mode=copy|map (copy, the device's default)
-# Prints nothing; the guest is ready when it returns.
+#          grant-mode=copy|map (copy, the device's default),
+#          static-grants=N (the device's static-grants)
+# GUEST_EXTRA adds to the guest's command line (GUEST_RAMDISK, as ever,
+# picks its ramdisk).  Prints nothing; the guest is ready when it returns.
 backend_up() {
     local kind=$1 name=$2 n=$3 opts=${4:-}
-    local mac ip tap queues=1 iothreads=0 mode=copy o i objs dev
+    local mac ip tap queues=1 iothreads=0 mode=copy statics= o i objs dev
     mac=$(printf '00:16:3e:00:%02x:02' "$n")
     ip=10.0.$n.2
     tap=qtap$n
@@ -278,16 +280,17 @@ backend_up() {
         queues=*) queues=${o#queues=} ;;
         iothreads=*) iothreads=${o#iothreads=} ;;
         grant-mode=*) mode=${o#grant-mode=} ;;
+        static-grants=*) statics=${o#static-grants=} ;;
         esac
     done
     case "$kind" in
     knb)
         bridge_setup
-        guest_config "$name" "qnb.ip=$ip/24" "vif = [ \"bridge=xenbr0,mac=$mac\" ]"
+        guest_config "$name" "qnb.ip=$ip/24 ${GUEST_EXTRA:-}" "vif = [ \"bridge=xenbr0,mac=$mac\" ]"
         guest_create "$name"
         ;;
     stock)
-        guest_config "$name" "qnb.ip=$ip/24"
+        guest_config "$name" "qnb.ip=$ip/24 ${GUEST_EXTRA:-}"
         guest_create "$name" -p
         qemu_start "$name" -xen-domid "$(guest_domid "$name")" -xen-attach \
             -machine xenpv -netdev tap,id=n0,ifname=$tap,script=no,downscript=no \
@@ -296,10 +299,11 @@ backend_up() {
         xl unpause "$name"
         ;;
     qnb)
-        guest_config "$name" "qnb.ip=$ip/24 qnb.queues=$queues"
+        guest_config "$name" "qnb.ip=$ip/24 qnb.queues=$queues ${GUEST_EXTRA:-}"
         guest_create "$name" -p
         objs=
         dev="{\"driver\":\"xen-netback\",\"netdev\":\"n0\",\"mac\":\"$mac\",\"grant-mode\":\"$mode\""
+        [ -n "$statics" ] && dev="$dev,\"static-grants\":$statics"
         if [ "$iothreads" -gt 0 ]; then
             dev="$dev,\"iothreads\":["
             for i in $(seq 0 $((iothreads - 1))); do
