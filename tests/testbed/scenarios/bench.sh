@@ -43,14 +43,18 @@ UDP_SECS=${QNB_BENCH_UDP_SECS:-2}
 PINGS=${QNB_BENCH_PINGS:-50}
 BUDGET=${QNB_BENCH_BUDGET:-1380}
 # Backends: "LABEL KIND N OPTIONS"; the first is the reference of the ratios
-# (with xen-net-device, if there).  Kind ufe is not a backend but the
+# (with xen-net-device, if there).  netfront=static in OPTIONS gives the
+# guest our static-grants netfront (guest/xen-netfront/) instead of the
+# stock one: qnetback-1q-static against qnetback-1q-copy is the same
+# backend with and without static grants, in a real guest's TCP stack.
+# Kind ufe is not a backend but the
 # userspace netfront through qnetback, with and without static grants
 # (bench_ufe): its own table, no TCP.
 BACKENDS=${QNB_BENCH_BACKENDS:-"kernel-netback knb 1 -
 xen-net-device stock 2 -
 qnetback-1q-map qnb 4 queues=1,iothreads=1,grant-mode=map
 qnetback-1q-copy qnb 5 queues=1,iothreads=1,grant-mode=copy
-qnetback-4q-map qnb 6 queues=4,iothreads=2,grant-mode=map
+qnetback-1q-static qnb 6 queues=1,iothreads=1,grant-mode=copy,netfront=static
 qnetback-4q-copy qnb 7 queues=4,iothreads=2,grant-mode=copy
 qnb-netfront ufe 8 -"}
 # The configuration whose counters are sampled every second for the plot
@@ -67,6 +71,21 @@ BACKENDS=$(echo "$BACKENDS" | grep -v '^[[:space:]]*$')
 nb=$(echo "$BACKENDS" | wc -l)
 labels=$(echo "$BACKENDS" | awk '{ printf "%s%s", sep, $1; sep = "," }')
 broken=
+
+# QNB_BENCH_PROFILE=1: in round 1, a dom0-wide perf profile (cpu-clock,
+# call graphs) of each backend's 1x128K runs, summarised in
+# raw/r1-LABEL-1x128K-DIR.perf.txt; those runs' CPU figures are left out.
+PROFILE=${QNB_BENCH_PROFILE:-0}
+
+# perf_summary DATA: the top entries by process and DSO, then by symbol.
+perf_summary() {
+    echo "== by command and DSO (self)"
+    perf report -i "$1" --no-children --sort comm,dso --stdio -g none 2>/dev/null |
+        grep -v '^#' | grep -v '^$' | head -n 25
+    echo "== by symbol (self), with the command"
+    perf report -i "$1" --no-children --sort comm,sym --stdio -g none 2>/dev/null |
+        grep -v '^#' | grep -v '^$' | head -n 60
+}
 
 # qnb_snap N FILE: qnetback b$N's counters now, in FILE (empty if QMP does
 # not answer: the collector then leaves that run out of bench-stats.csv).
@@ -89,14 +108,21 @@ timed_iperf() {
 # bench_one ROUND LABEL KIND N OPTIONS: one backend's turn in a round.
 bench_one() {
     local round=$1 label=$2 kind=$3 n=$4 opts=$5 ip p m rune name args
-    local dir size stat='' sampled q0 q1 out
+    local dir size stat='' sampled q0 q1 out ramdisk=$GUEST_RAMDISK extra= prof
+    case ",$opts," in
+    *,netfront=static,*)
+        ramdisk=/run/domu-sg.cpio.gz extra="qnb.netfront=$SG_KO"
+        [ -f $ramdisk ] || ramdisk_with $NF_KO $SG_KO $ramdisk ||
+            { broken="$broken r$round:$label(ramdisk)"; return; }
+        opts=$(echo ",$opts," | sed 's/,netfront=static,/,/; s/^,//; s/,$//') ;;
+    esac
     ip=10.0.$n.2
     p=$raw/r$round-$label
     m=$p.manifest
     log "== round $round: $label ($kind $opts)"
     # backend_up fails the scenario when a guest does not come up: in a
     # subshell, that ends this backend's turn only (noted, checked at the end).
-    if ! (backend_up "$kind" "b$n" "$n" "$opts"); then
+    if ! (GUEST_RAMDISK=$ramdisk GUEST_EXTRA=$extra backend_up "$kind" "b$n" "$n" "$opts"); then
         log "round $round: $label did not come up"
         broken="$broken r$round:$label"
         backend_down "b$n"
@@ -122,12 +148,25 @@ bench_one() {
             stat=$!
             sampled=1
         fi
+        [ "$PROFILE" = 1 ] && [ "$round" = 1 ] && [ "$name" = 1x128K ] && sampled=1
         for dir in rx tx; do
+            prof=
+            if [ "$sampled" = 1 ] && [ "$PROFILE" = 1 ]; then
+                # dom0's profile of the run (it runs as long as iperf3's -t)
+                perf record -a -g -F 499 -e cpu-clock -o "/run/perf-$dir.data" \
+                    -- sleep "$SECS" > /dev/null 2>&1 &
+                prof=$!
+            fi
             # shellcheck disable=SC2086
             if [ $dir = rx ]; then
                 timed_iperf "$p-$name-$dir" "$ip" "$SECS" $args
             else
                 timed_iperf "$p-$name-$dir" "$ip" "$SECS" $args -R
+            fi
+            if [ -n "$prof" ]; then
+                wait "$prof"
+                perf_summary "/run/perf-$dir.data" > "$p-$name-$dir.perf.txt" 2>&1
+                rm -f "/run/perf-$dir.data"
             fi
             q1=-
             if [ "$kind" = qnb ]; then
@@ -165,6 +204,8 @@ bench_one() {
 # query-xen-netback and `xl list`, and sends the RX traffic (fragments of
 # 60000-byte datagrams, for UFE_SECS s).
 UFE_SECS=${QNB_BENCH_UFE_SECS:-4}
+NF_KO=/usr/local/lib/qnetback/xen-netfront.ko
+SG_KO=/lib/modules/xen-netfront-sg.ko
 NF=/usr/local/bin/qnb-netfront
 
 # ufe_snap N PREFIX AFTER: counters and CPU times, the CPU closest to the
