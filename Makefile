@@ -54,7 +54,7 @@ bench: qemu native testbed
 	@scripts/testbed-run.sh --bench
 
 # No Xen: the engine with the unit tests' fake ring and grant table, on real
-# taps in a network namespace it creates (needs root); under a minute.
+# taps in a network namespace it creates (needs root); about 11 s.
 bench-engine: native
 	@ninja -C build/native -j1 tests/bench/bench-engine > /dev/null
 	@build/native/tests/bench/bench-engine

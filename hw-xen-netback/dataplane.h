@@ -72,8 +72,8 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
 void xen_netback_queue_stop(XenNetbackQueue *queue);
 /*
  * The static grant messages of the control ring for this queue, run in
- * its thread (which owns the table); main loop, BQL held.  INVALID_PARAMETER
- * (room 0) while the queue is stopped.
+ * its thread (which owns the table); main loop, BQL held.  While the
+ * queue is stopped the room is 0 and ADD/DEL refuse every entry.
  */
 uint32_t xen_netback_queue_static_room(XenNetbackQueue *queue);
 uint32_t xen_netback_queue_static_add(XenNetbackQueue *queue,

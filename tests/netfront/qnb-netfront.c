@@ -7,8 +7,8 @@
  * its vif like Linux netfront does, with one queue or several (netif.h's
  * multi-queue keys; every queue has its own TX and RX pages, and most
  * cases send on queue 0 only), then plays one or more cases: a
- * well-behaved one ("good"), the hostile-frontend classes of docs/DESIGN
- * "Bad input", stress on the connection's life (faults racing a
+ * well-behaved one ("good"), the hostile-frontend classes of bad input
+ * (docs/architecture.md), stress on the connection's life (faults racing a
  * multi-queue connect or our own Closing, an event storm, reconnect
  * cycles, a stalled RX ring) and static grants (netif.h "Control ring"
  * and "Static Grants": our TX and RX pages kept mapped by the backend,

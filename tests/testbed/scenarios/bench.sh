@@ -327,6 +327,7 @@ if echo "$BACKENDS" | awk '$2 == "ufe"' | grep -q .; then
     [ "$urows" -eq $((r * 4)) ] ||
         fail "bench-ufe.csv has $urows rows, not $((r * 4))"
     # Static grants must have served every slot of theirs: no grant operation.
-    awk -F, 'NR > 1 && $2 == "static" && $8 + 0 > 0 { bad = 1; print "grant ops with static grants: " $0 } END { exit bad }' \
+    awk -F, 'NR > 1 && $2 == "static" && $8 + 0 > 0 {
+                 bad = 1; print "grant ops with static grants: " $0 } END { exit bad }' \
         "$QNB_OUT/bench-ufe.csv" || fail "the static configuration used grant operations"
 fi

@@ -1,6 +1,6 @@
 # Hostile frontends.  Guest "hostile" runs no Linux netfront but our
 # userspace one (tests/netfront/qnb-netfront, static, added to its ramdisk),
-# which plays every class of bad input of DESIGN.md "Bad input" against
+# which plays every class of bad input (docs/architecture.md, "Bad input") against
 # qnetback vifs, reconnecting on the same vif between cases.  Its QEMU
 # serves it five vifs: vif 1 carries the traffic and most cases, vifs 2-4
 # take one fatal class each, and a second fatal fault on vif 1 checks that
@@ -10,14 +10,15 @@
 # frontend's own Closing, and (vif 6) the device's removal by device_del.
 # Vifs 2 and 4 also get control ring messages only a broken frontend
 # sends (each refused with its status, the vif serving on) and a control
-# ring whose producer index runs past the ring (fatal).  On vif 1 dom0 also checks what a guest cannot
-# make cost: an event storm (events taken, QEMU's CPU), a guest that stops
-# posting receive buffers (carrier off, the tap's queue drained) and 200
-# reconnects under dom0 -> guest traffic (QEMU's RSS after 10 and 200).
+# ring whose producer index runs past the ring (fatal).  On vif 1 dom0 also
+# checks what a guest cannot make cost: an event storm (events taken,
+# QEMU's CPU), a guest that stops posting receive buffers (carrier off,
+# the tap's queue drained) and 200 reconnects under dom0 -> guest traffic
+# (QEMU's RSS after 10 and 200).
 # Guest "good" (Linux netfront, served by another qnetback QEMU) must pass
 # traffic after every case.  Per case dom0 checks: the hostile QEMU is
 # alive; on a fatal fault the backend is Closing with a clear `error` node,
-# cleared once the frontend re-initialises; a benign case leaves the error
+# cleared once the frontend is next Connected; a benign case leaves the error
 # node alone; the backend is back in InitWait; no grant stays mapped in
 # QEMU; the good guest pings and moves iperf3 traffic.  At the end, with the
 # hostile guest destroyed, its QEMU holds no grant mapping.

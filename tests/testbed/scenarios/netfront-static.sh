@@ -87,10 +87,12 @@ static_guest() {
     # shellcheck disable=SC2086
     { ops1=$(vif_sum "$name" $vif $ops) && hits1=$(vif_sum "$name" $vif $hits); } ||
         { problem "$name: no counters"; return 1; }
-    log "$name: $((hits1 - hits0)) slots through static grants, $((ops1 - ops0)) grant operations;" \
+    log "$name: $((hits1 - hits0)) slots through static grants," \
+        "$((ops1 - ops0)) grant operations;" \
         "guest: tx_static_packets $(gstat $ip tx_static_packets)," \
         "rx_static_packets $(gstat $ip rx_static_packets)"
-    [ "$((ops1 - ops0))" = 0 ] || problem "$name: $((ops1 - ops0)) grant operations with static grants"
+    [ "$((ops1 - ops0))" = 0 ] ||
+        problem "$name: $((ops1 - ops0)) grant operations with static grants"
     [ "$((hits1 - hits0))" -gt 1000 ] || problem "$name: only $((hits1 - hits0)) static slots"
     [ "$(gstat $ip tx_static_packets)" -gt 0 ] 2>/dev/null &&
         [ "$(gstat $ip rx_static_packets)" -gt 0 ] 2>/dev/null ||
@@ -112,7 +114,8 @@ static_guest() {
         wait_until 30 cycle_said "$name" "$i: out" ||
             { problem "$name: reconnect $i: the guest did not unbind netfront"; break; }
         maps_are "$name" 0 ||
-            problem "$name: reconnect $i: QEMU still maps $(qemu_gntdev_maps "$name") grants while the guest is out"
+            problem "$name: reconnect $i: QEMU still maps" \
+                "$(qemu_gntdev_maps "$name") grants while the guest is out"
         statics_are "$name" 0 ||
             problem "$name: reconnect $i: $(statics "$name") static grants while the guest is out"
         wait_until 40 cycle_said "$name" "$i: in" ||
@@ -121,8 +124,10 @@ static_guest() {
         wait_until 20 statics_are "$name" $want ||
             problem "$name: reconnect $i: $(statics "$name") static grants, not $want"
         maps=$(qemu_gntdev_maps "$name")
-        log "$name: reconnect $i: 0 while out; back with $(statics "$name") static grants, QEMU maps $maps (first connection $maps0)"
-        [ "$maps" = "$maps0" ] || problem "$name: reconnect $i: $maps mappings, first connection $maps0"
+        log "$name: reconnect $i: 0 while out; back with $(statics "$name") static grants," \
+            "QEMU maps $maps (first connection $maps0)"
+        [ "$maps" = "$maps0" ] ||
+            problem "$name: reconnect $i: $maps mappings, first connection $maps0"
     done
     ping_both 10.0.$n.1 $ip
     if guest_console "$name" | grep -i "still in use\|leak"; then

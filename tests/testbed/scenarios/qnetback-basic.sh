@@ -1,4 +1,4 @@
-# qnetback with one queue (grant map mode) and the real Linux netfront:
+# qnetback with one queue (grant copy mode, the default) and the real Linux netfront:
 # ping and iperf3 both ways, QEMU alive, no error node.
 . /testbed/lib.sh
 # No IOThread: the queue is served from the main loop.

@@ -29,7 +29,8 @@ grep -q '"return": {}' /run/hp-del.json || fail "device_del failed: $(cat /run/h
 gone() {
     ! xenstore-read "$be/state" && ! qmp hp '{"execute": "query-xen-netback"}' | grep -q vif-hp
 }
-wait_until 30 gone || fail "vif-hp still there 30 s after device_del (state $(xenstore-read "$be/state"))"
+wait_until 30 gone ||
+    fail "vif-hp still there 30 s after device_del (state $(xenstore-read "$be/state"))"
 maps=$(qemu_gntdev_maps hp)
 [ "$maps" = 0 ] || fail "$maps grant mappings left after device_del"
 qemu_alive hp || fail "QEMU died after device_del"
