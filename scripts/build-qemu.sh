@@ -56,7 +56,19 @@ fi
 
 # 4. Build.
 log "building qemu-system-i386"
-ninja -C "$builddir" qemu-system-i386 > "$builddir/ninja.log" 2>&1 ||
-    { grep -v '^\[' "$builddir/ninja.log" | tail -n 60; exit 1; }
+# A cold build takes minutes: say how far it is every 20 s.
+ninja -C "$builddir" qemu-system-i386 > "$builddir/ninja.log" 2>&1 &
+ninja_pid=$!
+while kill -0 "$ninja_pid" 2>/dev/null; do
+    sleep 20 & wait $! || true
+    step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$builddir/ninja.log" | tail -n 1 || true)
+    if [ -n "$step" ] && kill -0 "$ninja_pid" 2>/dev/null; then
+        log "building qemu-system-i386: $step"
+    fi
+done
+if ! wait "$ninja_pid"; then
+    grep -v '^\[' "$builddir/ninja.log" | tail -n 60
+    exit 1
+fi
 ln -sfn qemu/qemu-system-i386 "$top/build/qemu-system-i386"
 log "ready: build/qemu-system-i386"
