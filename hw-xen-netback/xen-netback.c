@@ -33,7 +33,8 @@
 /*
  * Backend states, as this device drives them (frontend state -> action):
  *
- *   realize            -> InitWait (done by xen-bus), features advertised
+ *   realize            -> features advertised, then InitWait (by xen-bus,
+ *                         after our realize: subprojects/qemu-patches/)
  *   Initialising       -> nothing; xen-bus moves Closed back to InitWait
  *                         (without calling us)
  *   Initialised        -> nothing (Linux netback waits for Connected too)

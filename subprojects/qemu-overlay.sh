@@ -5,7 +5,8 @@
 #   * one subdir() line in hw/net/meson.build and a Kconfig symbol;
 #   * the trace-events directory in QEMU's top-level meson.build;
 #   * the QAPI module (qapi/xen-netback.json) and its HMP command, when the
-#     project has them.
+#     project has them;
+#   * subprojects/qemu-patches/*.patch: our fixes to QEMU itself.
 # Usage: qemu-overlay.sh QEMU_SRC_DIR PROJECT_DIR.  Idempotent.
 set -euo pipefail
 
@@ -14,6 +15,16 @@ proj=$(realpath "$2")
 cd "$src"
 
 ln -sfn "$proj/hw-xen-netback" hw/net/xen-netback
+
+# Our fixes to QEMU itself, each one patch (upstream candidates), applied
+# once: a patch that reverses cleanly is in already.
+for p in "$proj"/subprojects/qemu-patches/*.patch; do
+    [ -f "$p" ] || continue
+    if ! patch -p1 -R -s -f --dry-run < "$p" > /dev/null 2>&1; then
+        patch -p1 -s --fuzz=0 --no-backup-if-mismatch < "$p" ||
+            { echo "qemu-overlay: $(basename "$p") does not apply" >&2; exit 1; }
+    fi
+done
 
 grep -q "^subdir('xen-netback')" hw/net/meson.build ||
     printf "\nsubdir('xen-netback')\n" >> hw/net/meson.build
