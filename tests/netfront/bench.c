@@ -66,17 +66,6 @@ static void wait_event(VifQueue *q, int ms)
     evtchn_drain(q->evtchn_fd);
 }
 
-/* Publish the queued TX requests; notify only if the backend asks. */
-static void tx_push_lazy(VifQueue *q)
-{
-    int notify;
-
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
-    if (notify) {
-        evtchn_notify(q->evtchn_fd, q->port);
-    }
-}
-
 /* Take the TX responses there are; count the OKAY ones. */
 static unsigned int tx_reap(VifQueue *q, uint64_t *okay, uint64_t *bad)
 {
@@ -147,26 +136,6 @@ static bool bench_tx(Vif *v, Detail *d, const char *mode)
     return okay > 0 && bad == 0 && q->tx.req_prod_pvt == q->tx.rsp_cons;
 }
 
-/* Post @nr buffers again; notify only if the backend asks. */
-static void rx_repost(VifQueue *q, unsigned int nr)
-{
-    unsigned int i;
-    int notify;
-
-    for (i = 0; i < nr; i++) {
-        netif_rx_request_t *r = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
-        unsigned int id = q->rx.req_prod_pvt % RX_POOL;
-
-        r->id = (uint16_t)id;
-        r->gref = q->rxbuf.refs[id];
-        q->rx.req_prod_pvt++;
-    }
-    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
-    if (notify) {
-        evtchn_notify(q->evtchn_fd, q->port);
-    }
-}
-
 /* Count the RX responses there are (the data stays in the pages). */
 static unsigned int rx_reap(BenchRx *b)
 {
@@ -197,7 +166,7 @@ static unsigned int rx_reap(BenchRx *b)
         }
     }
     if (b->taken >= BENCH_REPOST) {
-        rx_repost(q, b->taken);
+        rx_post_lazy(q, b->taken);
         b->taken = 0;
     }
     return n;

@@ -47,6 +47,16 @@ void tx_push(VifQueue *q)
     evtchn_notify(q->evtchn_fd, q->port);   /* always: we are the test */
 }
 
+void tx_push_lazy(VifQueue *q)
+{
+    int notify;
+
+    RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->tx, notify);
+    if (notify) {
+        evtchn_notify(q->evtchn_fd, q->port);
+    }
+}
+
 /*
  * Queue a frame as slots of the given data sizes (sizes[0] is the first
  * slot's own data; its request carries the total).  Each slot gets its own
@@ -132,7 +142,8 @@ const char *rsp_name(int16_t st)
 
 /* ---- RX ---- */
 
-void rx_post(VifQueue *q, unsigned int nr)
+/* Queue @nr RX buffers and publish them; whether the backend asked. */
+static int rx_queue_buffers(VifQueue *q, unsigned int nr)
 {
     unsigned int i;
     int notify;
@@ -146,8 +157,20 @@ void rx_post(VifQueue *q, unsigned int nr)
         q->rx.req_prod_pvt++;
     }
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
-    (void)notify;
-    evtchn_notify(q->evtchn_fd, q->port);
+    return notify;
+}
+
+void rx_post(VifQueue *q, unsigned int nr)
+{
+    rx_queue_buffers(q, nr);
+    evtchn_notify(q->evtchn_fd, q->port);   /* always: we are the test */
+}
+
+void rx_post_lazy(VifQueue *q, unsigned int nr)
+{
+    if (rx_queue_buffers(q, nr)) {
+        evtchn_notify(q->evtchn_fd, q->port);
+    }
 }
 
 /* A frame being put together from one queue's RX responses. */

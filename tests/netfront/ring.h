@@ -16,6 +16,8 @@ void tx_put(VifQueue *q, const netif_tx_request_t *req);
 netif_tx_request_t *tx_queued(VifQueue *q, unsigned int back);
 /* Publish the requests queued on @q and notify the backend. */
 void tx_push(VifQueue *q);
+/* The same, notifying only if the backend asked (as a netfront does). */
+void tx_push_lazy(VifQueue *q);
 unsigned int tx_queue_layout(VifQueue *q, const uint8_t *frame, size_t len,
                              const unsigned int *sizes, unsigned int nr,
                              uint16_t flags0, unsigned int offset);
@@ -27,6 +29,8 @@ const char *rsp_name(int16_t st);
 
 /* Post @nr RX buffers of @q and notify the backend. */
 void rx_post(VifQueue *q, unsigned int nr);
+/* The same, notifying only if the backend asked. */
+void rx_post_lazy(VifQueue *q, unsigned int nr);
 /*
  * Take @q's RX responses for @ms: count frames in @frames, those
  * containing @marker in @marked.  Every consumed buffer is posted again.
