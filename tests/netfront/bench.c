@@ -139,34 +139,23 @@ static bool bench_tx(Vif *v, Detail *d, const char *mode)
 /* Count the RX responses there are (the data stays in the pages). */
 static unsigned int rx_reap(BenchRx *b)
 {
-    VifQueue *q = b->q;
-    RING_IDX rp = q->rx.sring->rsp_prod;
+    netif_rx_response_t rsp;
     unsigned int n = 0;
+    RxRsp t;
 
-    rmb();
-    for (; q->rx.rsp_cons != rp; q->rx.rsp_cons++, n++) {
-        netif_rx_response_t rsp = *RING_GET_RESPONSE(&q->rx, q->rx.rsp_cons);
-
+    while ((t = rx_next_response(b->q, &b->extra_next, &rsp)) !=
+           RX_RSP_NONE) {
+        n++;
         b->taken++;
-        if (b->extra_next) {
-            struct netif_extra_info *e = (void *)&rsp;
-
-            b->extra_next = e->flags & XEN_NETIF_EXTRA_FLAG_MORE;
-            continue;
-        }
-        if (rsp.status < 0 || rsp.id >= RX_POOL ||
-            rsp.offset + rsp.status > (int)PAGE_SIZE) {
+        if (t == RX_RSP_BAD) {
             b->bad = true;
-            continue;
-        }
-        b->bytes += (uint64_t)rsp.status;
-        b->extra_next = rsp.flags & NETRXF_extra_info;
-        if (!(rsp.flags & NETRXF_more_data)) {
-            b->frames++;
+        } else if (t == RX_RSP_DATA) {
+            b->bytes += (uint64_t)rsp.status;
+            b->frames += !(rsp.flags & NETRXF_more_data);
         }
     }
     if (b->taken >= BENCH_REPOST) {
-        rx_post_lazy(q, b->taken);
+        rx_post_lazy(b->q, b->taken);
         b->taken = 0;
     }
     return n;

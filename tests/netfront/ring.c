@@ -184,6 +184,31 @@ typedef struct RxFrame {
 
 #define RX_FRAME_MAX    (65536 + 4096)
 
+RxRsp rx_next_response(VifQueue *q, bool *extra_next,
+                       netif_rx_response_t *rsp)
+{
+    RING_IDX rp = q->rx.sring->rsp_prod;
+
+    if (q->rx.rsp_cons == rp) {
+        return RX_RSP_NONE;
+    }
+    rmb(); /* the response after rsp_prod */
+    *rsp = *RING_GET_RESPONSE(&q->rx, q->rx.rsp_cons);
+    q->rx.rsp_cons++;
+    if (*extra_next) {
+        struct netif_extra_info *e = (void *)rsp;
+
+        *extra_next = e->flags & XEN_NETIF_EXTRA_FLAG_MORE;
+        return RX_RSP_EXTRA;
+    }
+    if (rsp->status < 0 || rsp->id >= RX_POOL ||
+        rsp->offset + rsp->status > (int)PAGE_SIZE) {
+        return RX_RSP_BAD;
+    }
+    *extra_next = rsp->flags & NETRXF_extra_info;
+    return RX_RSP_DATA;
+}
+
 /*
  * Take the responses on f->q's RX ring now: count frames, and those
  * containing @marker.  False, with a note, on a bad response.
@@ -192,24 +217,16 @@ static bool rx_take(RxFrame *f, const char *marker, unsigned int *frames,
                     unsigned int *marked, Detail *d)
 {
     VifQueue *q = f->q;
-    RING_IDX rp = q->rx.sring->rsp_prod;
+    netif_rx_response_t rsp;
+    RxRsp t;
     bool ok = true;
 
-    rmb();
-    while (q->rx.rsp_cons != rp) {
-        netif_rx_response_t *r = RING_GET_RESPONSE(&q->rx, q->rx.rsp_cons);
-        netif_rx_response_t rsp = *r;
-
-        q->rx.rsp_cons++;
+    while ((t = rx_next_response(q, &f->extra_next, &rsp)) != RX_RSP_NONE) {
         f->used++;
-        if (f->extra_next) {
-            struct netif_extra_info *e = (void *)&rsp;
-
-            f->extra_next = e->flags & XEN_NETIF_EXTRA_FLAG_MORE;
+        if (t == RX_RSP_EXTRA) {
             continue;
         }
-        if (rsp.status < 0 || rsp.id >= RX_POOL ||
-            rsp.offset + rsp.status > (int)PAGE_SIZE) {
+        if (t == RX_RSP_BAD) {
             note(d, "bad RX response on queue %u: id %u offset %u status %d",
                  q->index, rsp.id, rsp.offset, rsp.status);
             ok = false;
@@ -221,7 +238,6 @@ static bool rx_take(RxFrame *f, const char *marker, unsigned int *frames,
                    (size_t)rsp.status);
             f->len += (size_t)rsp.status;
         }
-        f->extra_next = rsp.flags & NETRXF_extra_info;
         if (!(rsp.flags & NETRXF_more_data)) {
             (*frames)++;
             if (marker && memmem(f->buf, f->len, marker, strlen(marker))) {

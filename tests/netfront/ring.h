@@ -31,6 +31,19 @@ const char *rsp_name(int16_t st);
 void rx_post(VifQueue *q, unsigned int nr);
 /* The same, notifying only if the backend asked. */
 void rx_post_lazy(VifQueue *q, unsigned int nr);
+typedef enum RxRsp {
+    RX_RSP_NONE,               /* no response there */
+    RX_RSP_DATA,               /* a data response, checked against the pool */
+    RX_RSP_EXTRA,              /* an extra-info slot, skipped */
+    RX_RSP_BAD,                /* a response naming no buffer of ours */
+} RxRsp;
+
+/*
+ * Take @q's next RX response into @rsp, if there is one; @extra_next
+ * carries, from one call to the next, whether an extra-info slot follows.
+ */
+RxRsp rx_next_response(VifQueue *q, bool *extra_next,
+                       netif_rx_response_t *rsp);
 /*
  * Take @q's RX responses for @ms: count frames in @frames, those
  * containing @marker in @marked.  Every consumed buffer is posted again.
