@@ -17,6 +17,14 @@ struct NetifCtrl {
     unsigned int nr_queues;
     bool static_grants;
     bool disabled;
+    /*
+     * Resuming after a backend that died: the requests up to resume_end
+     * it left unanswered (and may have overwritten with unpublished
+     * responses) are refused unread.
+     */
+    bool resume;
+    bool resuming;
+    RING_IDX resume_end;
     const NetifCtrlOps *ops;
     void *opaque;
     NetifCtrlStats stats;
@@ -25,15 +33,19 @@ struct NetifCtrl {
 
 NetifCtrl *netif_ctrl_new(xen_netif_ctrl_sring_t *sring,
                           unsigned int nr_queues, bool static_grants,
-                          const NetifCtrlOps *ops, void *opaque)
+                          bool resume, const NetifCtrlOps *ops, void *opaque)
 {
     NetifCtrl *c = g_new0(NetifCtrl, 1);
 
     g_assert(nr_queues > 0);
-    BACK_RING_INIT(&c->ring, sring, NETIF_PAGE_SIZE);
+    /* As the data rings: a restarted backend picks up where answers end. */
+    BACK_RING_ATTACH(&c->ring, sring,
+                     __atomic_load_n(&sring->rsp_prod, __ATOMIC_RELAXED),
+                     NETIF_PAGE_SIZE);
     c->ring_size = RING_SIZE(&c->ring);
     c->nr_queues = nr_queues;
     c->static_grants = static_grants;
+    c->resume = resume;
     c->ops = ops;
     c->opaque = opaque;
     return c;
@@ -135,6 +147,11 @@ NetifWait netif_ctrl_poll(NetifCtrl *c, unsigned int budget)
             g_free(msg);
             return NETIF_WAIT_DISABLED;
         }
+        if (c->resume) {
+            c->resume = false;
+            c->resuming = c->ring.req_cons != prod;
+            c->resume_end = prod;
+        }
         while (c->ring.req_cons != prod) {
             struct xen_netif_ctrl_request req;
             struct xen_netif_ctrl_response *rsp;
@@ -149,7 +166,13 @@ NetifWait netif_ctrl_poll(NetifCtrl *c, unsigned int budget)
             }
             RING_COPY_REQUEST(&c->ring, c->ring.req_cons, &req);
             c->ring.req_cons++;
-            status = ctrl_handle(c, &req, &data);
+            if (c->resuming) {
+                status = XEN_NETIF_CTRL_STATUS_NOT_SUPPORTED;
+                data = 0;
+                c->resuming = c->ring.req_cons != c->resume_end;
+            } else {
+                status = ctrl_handle(c, &req, &data);
+            }
 
             rsp = RING_GET_RESPONSE(&c->ring, c->ring.rsp_prod_pvt);
             rsp->id = req.id;

@@ -102,6 +102,7 @@ struct NetifQueue {
     uint8_t *tx_buf;            /* copy mode: [tx_ring_size pages] */
     unsigned int tx_next;       /* next packet to write to the tap */
     bool tx_blocked;
+    bool tx_resume;             /* netif_tx_resume() still to run */
 
     /* guest RX */
     netif_rx_back_ring_t rx;
@@ -118,6 +119,7 @@ struct NetifQueue {
     NetifRxPending rx_pending;
     unsigned int rx_nr_static;  /* frames read into static pages, unpushed */
     RING_IDX rx_pushed;         /* rsp_prod_pvt at the last push */
+    bool rx_resume;             /* netif_rx_resume() still to run */
     bool rx_have_pending;
     int64_t rx_stalled_since;   /* when the pending frame began to wait */
     bool rx_stalled;            /* the guest took nothing for rx_stall_us */
@@ -147,6 +149,8 @@ struct NetifQueue {
                      __ATOMIC_RELAXED)
 
 void netif_count_cause(NetifQueue *q, NetifCause cause);
+void netif_tx_resume(NetifQueue *q);
+void netif_rx_resume(NetifQueue *q);
 
 /* Disable the queue for good and tell the glue why. */
 void netif_fatal(NetifQueue *q, NetifCause cause, const char *fmt, ...)

@@ -136,6 +136,12 @@ typedef struct NetifConfig {
     int64_t rx_stall_us;
     /* Static grants the frontend may add to this queue; 0: none. */
     unsigned int max_static_grants;
+    /*
+     * The rings are live ones a backend that died was serving: the
+     * requests it left unanswered are answered first, without their
+     * grants (see netif_tx_resume()).
+     */
+    bool resume;
     const NetifQueueOps *ops;
     void *opaque;
 } NetifConfig;
@@ -156,8 +162,9 @@ typedef struct NetifConfig {
 #define NETIF_SPURIOUS_DELAY_MAX_US     G_USEC_PER_SEC
 
 /*
- * Create a queue over freshly connected rings (the frontend has run
- * SHARED_RING_INIT; the engine starts its private indices at 0).
+ * Create a queue over connected rings: fresh ones (the frontend has run
+ * SHARED_RING_INIT) or live ones a previous backend served; the engine
+ * starts its private indices at each ring's published rsp_prod.
  * Returns NULL and sets @errp on an invalid configuration.
  */
 NetifQueue *netif_queue_new(const NetifConfig *cfg, GError **errp);
@@ -319,13 +326,15 @@ typedef struct NetifCtrlStats {
 } NetifCtrlStats;
 
 /*
- * Serve the control ring @sring (the frontend ran SHARED_RING_INIT) of a
- * vif with @nr_queues queues; @static_grants says whether the static
- * grant messages are served (else NOT_SUPPORTED).
+ * Serve the control ring @sring of a vif with @nr_queues queues;
+ * @static_grants says whether the static grant messages are served (else
+ * NOT_SUPPORTED).  @resume: the ring is a live one a backend that died was
+ * serving; the requests it left unanswered get NOT_SUPPORTED, unread.
  */
 NetifCtrl *netif_ctrl_new(xen_netif_ctrl_sring_t *sring,
                           unsigned int nr_queues, bool static_grants,
-                          const NetifCtrlOps *ops, void *opaque);
+                          bool resume, const NetifCtrlOps *ops,
+                          void *opaque);
 void netif_ctrl_free(NetifCtrl *c);
 
 /*

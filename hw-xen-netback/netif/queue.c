@@ -114,8 +114,23 @@ NetifQueue *netif_queue_new(const NetifConfig *cfg, GError **errp)
     q->ops = cfg->ops;
     q->opaque = cfg->opaque;
 
-    BACK_RING_INIT(&q->tx, cfg->tx_sring, NETIF_PAGE_SIZE);
-    BACK_RING_INIT(&q->rx, cfg->rx_sring, NETIF_PAGE_SIZE);
+    /*
+     * Attach where the published responses end: 0 on a fresh ring.  After
+     * a backend restart the rings are still live: what the previous
+     * backend left unanswered is answered first (cfg->resume), and the
+     * rest served as ever.  Linux's netback attaches the same way.  A
+     * frontend lying about rsp_prod only chooses where its own requests
+     * are read from.
+     */
+    BACK_RING_ATTACH(&q->tx, cfg->tx_sring,
+                     __atomic_load_n(&cfg->tx_sring->rsp_prod, __ATOMIC_RELAXED),
+                     NETIF_PAGE_SIZE);
+    BACK_RING_ATTACH(&q->rx, cfg->rx_sring,
+                     __atomic_load_n(&cfg->rx_sring->rsp_prod, __ATOMIC_RELAXED),
+                     NETIF_PAGE_SIZE);
+    q->rx_pushed = q->rx.rsp_prod_pvt;
+    q->rx_static_end = q->rx.req_cons;
+    q->tx_resume = q->rx_resume = cfg->resume;
     q->tx_ring_size = RING_SIZE(&q->tx);
     q->rx_ring_size = RING_SIZE(&q->rx);
 

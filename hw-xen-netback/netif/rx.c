@@ -497,6 +497,44 @@ static bool rx_arm_stalled_event(NetifQueue *q)
     return q->rx.sring->req_prod == q->rx.req_cons;
 }
 
+/*
+ * The rings were served by a backend that died (see netif_tx_resume()):
+ * the buffers it left unanswered go back empty, with an error, their
+ * grants unread.  An RX response keeps its request's id in place.
+ */
+void netif_rx_resume(NetifQueue *q)
+{
+    RING_IDX end = q->rx.sring->req_prod;
+    bool notify;
+
+    xen_rmb();  /* see the requests up to end */
+    if (end - q->rx.req_cons > q->rx_ring_size) {
+        return;     /* rx_slots_available() stops the queue for it */
+    }
+    while (q->rx.req_cons != end) {
+        netif_rx_request_t req;
+        netif_rx_response_t *rsp;
+
+        RING_COPY_REQUEST(&q->rx, q->rx.req_cons++, &req);
+        rsp = RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt++);
+        rsp->id = req.id;
+        rsp->offset = 0;
+        rsp->flags = 0;
+        rsp->status = NETIF_RSP_ERROR;
+        netif_count_cause(q, NETIF_CAUSE_RX_RESTART);
+    }
+    q->rx_static_end = q->rx.req_cons;
+    if (q->rx.rsp_prod_pvt == q->rx_pushed) {
+        return;
+    }
+    q->rx_pushed = q->rx.rsp_prod_pvt;
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
+    if (notify) {
+        NETIF_STAT_ADD(q, rx.notifications, 1);
+        q->ops->notify(q->opaque, true);
+    }
+}
+
 NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
 {
     unsigned int done = 0;
@@ -508,6 +546,10 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
     }
     NETIF_STAT_ADD(q, rx.polls, 1);
 
+    if (q->rx_resume) {
+        q->rx_resume = false;
+        netif_rx_resume(q);
+    }
     if (q->rx_stalled && q->rx.sring->req_prod != q->rx.req_cons) {
         rx_set_stalled(q, false);   /* the ring checks below validate it */
     }

@@ -76,6 +76,8 @@ typedef enum NetifCauseKind {
     X(TX_GSO, tx_gso, ERROR)                                            \
     /* tap write failed */                                              \
     X(TX_TAP, tx_tap, DROP)                                             \
+    /* left unanswered by a backend that died */                        \
+    X(TX_RESTART, tx_restart, DROP)                                     \
     /* req_prod ran past the ring */                                    \
     X(TX_FATAL_RING, tx_fatal_ring, FATAL)                              \
     /* packet runs past the produced slots */                           \
@@ -102,6 +104,8 @@ typedef enum NetifCauseKind {
     X(RX_TAP, rx_tap, DROP)                                             \
     /* grant copy failed */                                             \
     X(RX_GRANT, rx_grant, ERROR)                                        \
+    /* buffer left unanswered by a backend that died, returned empty */ \
+    X(RX_RESTART, rx_restart, DROP)                                     \
     /* req_prod ran past the ring */                                    \
     X(RX_FATAL_RING, rx_fatal_ring, FATAL)
 

@@ -634,6 +634,56 @@ static void tx_complete(NetifQueue *q)
     }
 }
 
+/*
+ * The rings were served by a backend that died.  What it left unanswered,
+ * [rsp_prod, req_prod), may hold responses it wrote but never published
+ * (a response takes its request's slot): every such request is answered
+ * DROPPED without reading its grant.  A TX response covers only the gref
+ * of the slot, so flags and id still chain the packet; an extra answered
+ * (id 0, NULL) reads as type 0, flags 0: its chain ends there.
+ */
+void netif_tx_resume(NetifQueue *q)
+{
+    RING_IDX end = q->tx.sring->req_prod;
+    netif_tx_request_t req;
+    bool notify;
+
+    xen_rmb();  /* see the requests up to end */
+    if (end - q->tx.req_cons > q->tx_ring_size) {
+        return;     /* tx_build() stops the queue for it */
+    }
+    while (q->tx.req_cons != end) {
+        uint16_t flags;
+
+        RING_COPY_REQUEST(&q->tx, q->tx.req_cons++, &req);
+        tx_respond(q, req.id, NETIF_RSP_DROPPED);
+        netif_count_cause(q, NETIF_CAUSE_TX_RESTART);
+        flags = req.flags;
+        if (flags & NETTXF_extra_info) {
+            struct netif_extra_info extra;
+
+            do {
+                if (q->tx.req_cons == end) {
+                    break;
+                }
+                RING_COPY_REQUEST(&q->tx, q->tx.req_cons++, &req);
+                memcpy(&extra, &req, sizeof(extra));
+                tx_respond(q, 0, NETIF_RSP_NULL);
+            } while (extra.flags & XEN_NETIF_EXTRA_FLAG_MORE);
+        }
+        while ((flags & NETTXF_more_data) && q->tx.req_cons != end) {
+            RING_COPY_REQUEST(&q->tx, q->tx.req_cons++, &req);
+            tx_respond(q, req.id, NETIF_RSP_DROPPED);
+            flags = req.flags;
+        }
+    }
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
+    if (notify) {
+        NETIF_STAT_ADD(q, tx.notifications, 1);
+        q->ops->notify(q->opaque, false);
+    }
+}
+
 NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
 {
     unsigned int done = 0;
@@ -644,6 +694,10 @@ NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
     }
     NETIF_STAT_ADD(q, tx.polls, 1);
 
+    if (q->tx_resume) {
+        q->tx_resume = false;
+        netif_tx_resume(q);
+    }
     if (q->tx_blocked) {
         if (!tx_write(q)) {
             return NETIF_WAIT_TAP_WRITE;

@@ -376,9 +376,18 @@ void fake_ctrl_start(Fake *f, unsigned int nr_queues)
     f->ctrl_sring = fake_page_alloc();
     SHARED_RING_INIT(f->ctrl_sring);
     FRONT_RING_INIT(&f->ctrlf, f->ctrl_sring, NETIF_PAGE_SIZE);
+    f->ctrl_nr_queues = nr_queues;
     f->ctrl = netif_ctrl_new(f->ctrl_sring, nr_queues,
-                             f->cfg.max_static_grants > 0, &fake_ctrl_ops,
-                             f);
+                             f->cfg.max_static_grants > 0, f->cfg.resume,
+                             &fake_ctrl_ops, f);
+}
+
+void fake_ctrl_restart(Fake *f)
+{
+    netif_ctrl_free(f->ctrl);
+    f->ctrl = netif_ctrl_new(f->ctrl_sring, f->ctrl_nr_queues,
+                             f->cfg.max_static_grants > 0, f->cfg.resume,
+                             &fake_ctrl_ops, f);
 }
 
 uint16_t fake_ctrl_queue(Fake *f, uint16_t type, uint32_t d0, uint32_t d1,

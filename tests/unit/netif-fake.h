@@ -63,6 +63,7 @@ typedef struct Fake {
     xen_netif_ctrl_sring_t *ctrl_sring;
     xen_netif_ctrl_front_ring_t ctrlf;
     NetifCtrl *ctrl;
+    unsigned int ctrl_nr_queues;
     unsigned int notify_ctrl;
     uint16_t next_ctrl_id;
 } Fake;
@@ -138,6 +139,8 @@ void fake_rx_post_refs(Fake *f, const uint32_t *grefs, unsigned int nr);
  * which must exist); static grants as f->cfg.max_static_grants says.
  */
 void fake_ctrl_start(Fake *f, unsigned int nr_queues);
+/* A new control engine on the same ring, as after a backend restart. */
+void fake_ctrl_restart(Fake *f);
 /* Queue a control request (not pushed); returns its id. */
 uint16_t fake_ctrl_queue(Fake *f, uint16_t type, uint32_t d0, uint32_t d1,
                          uint32_t d2);

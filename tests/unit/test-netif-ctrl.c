@@ -350,6 +350,37 @@ static void test_table_churn(void)
     fake_cleanup(&f);
 }
 
+/*
+ * A restarted backend's control engine (resume): the messages the dead one
+ * left unanswered get NOT_SUPPORTED unread; the next ones are served.
+ */
+static void test_resume(void)
+{
+    struct xen_netif_ctrl_response rsp;
+    uint16_t id[2];
+    uint32_t data;
+    Fake f;
+
+    start(&f, 600, 1);
+    g_assert_cmpuint(fake_ctrl_call(&f, SIZE, 0, 0, 0, &data), ==, OK);
+    id[0] = fake_ctrl_queue(&f, SIZE, 0, 0, 0);
+    id[1] = fake_ctrl_queue(&f, SIZE, 0, 0, 0);
+    fake_ctrl_push(&f);
+    f.cfg.resume = true;
+    fake_ctrl_restart(&f);
+    g_assert_cmpint(netif_ctrl_poll(f.ctrl, 64), ==, NETIF_WAIT_EVENT);
+    g_assert_true(fake_ctrl_response(&f, &rsp));
+    g_assert_cmpuint(rsp.id, ==, id[0]);
+    g_assert_cmpuint(rsp.status, ==, NOTSUP);
+    g_assert_true(fake_ctrl_response(&f, &rsp));
+    g_assert_cmpuint(rsp.id, ==, id[1]);
+    g_assert_cmpuint(rsp.status, ==, NOTSUP);
+    g_assert_false(fake_ctrl_response(&f, &rsp));
+    g_assert_cmpuint(fake_ctrl_call(&f, SIZE, 0, 0, 0, &data), ==, OK);
+    g_assert_cmpuint(data, ==, 600);
+    fake_cleanup(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -360,6 +391,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/ctrl/del-in-use", test_del_in_use);
     g_test_add_func("/netif/ctrl/budget", test_budget);
     g_test_add_func("/netif/ctrl/bogus-req-prod", test_bogus_req_prod);
+    g_test_add_func("/netif/ctrl/resume", test_resume);
     g_test_add_func("/netif/static/table-churn", test_table_churn);
     return g_test_run();
 }

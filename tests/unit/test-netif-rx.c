@@ -622,6 +622,104 @@ static void test_budget(void)
     fake_cleanup(&f);
 }
 
+/*
+ * A restarted backend attaches to live rings: the buffers the previous
+ * one filled and answered stay answered, the next frame goes into the
+ * first buffer it left unanswered.
+ */
+static void test_reattach(void)
+{
+    static const NetifVnetHdr vh;
+    netif_rx_request_t req;
+    netif_rx_response_t rsp;
+    static RxPacket p;
+    uint8_t frame[100];
+    size_t len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
+                                  false, 20, false);
+    uint32_t gref;
+    Fake f;
+
+    fake_init(&f, NETIF_GRANT_COPY);
+    fake_start(&f);
+    fake_rx_post(&f, 4);
+    fake_tap_queue(&f, &vh, frame, len);
+    fake_tap_queue(&f, &vh, frame, len);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert(rx_take(&f, &p));
+    g_assert(rx_take(&f, &p));
+    g_assert_cmpuint(f.rx_sring->rsp_prod, ==, 2);
+    req = *RING_GET_REQUEST(&f.rxf, 2);     /* the response takes its slot */
+
+    netif_queue_free(f.q);
+    fake_start(&f);
+    fake_rx_post(&f, 2);
+    frame[len - 1] ^= 0xff;
+    fake_tap_queue(&f, &vh, frame, len);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_cmpuint(f.rx_sring->rsp_prod, ==, 3);
+    rsp = *RING_GET_RESPONSE(&f.rxf, 2);
+    g_assert_cmpuint(rsp.id, ==, req.id);
+    g_assert_cmpint(rsp.status, ==, len);
+    gref = req.gref;
+    g_assert(memcmp(f.grants[gref].page + rsp.offset, frame, len) == 0);
+    g_assert(rx_take(&f, &p));
+    g_assert_cmpmem(p.data, p.len, frame, len);
+    g_assert_false(rx_take(&f, &p));
+    fake_cleanup(&f);
+}
+
+/*
+ * Resuming after a backend that died: the buffers it left unanswered go
+ * back with an error and no grant copy, even one its unpublished response
+ * overwrote; the next frame goes into a buffer posted afterwards.
+ */
+static void test_resume(void)
+{
+    static const NetifVnetHdr vh;
+    netif_rx_response_t rsp, *over;
+    static RxPacket p;
+    uint8_t frame[100];
+    size_t len = fake_build_frame(frame, sizeof(frame), 4, NETIF_IPPROTO_UDP,
+                                  false, 20, false);
+    uint32_t gref;
+    NetifStats st;
+    unsigned int i;
+    Fake f;
+
+    fake_init(&f, NETIF_GRANT_COPY);
+    fake_start(&f);
+    fake_rx_post(&f, 4);
+    fake_tap_queue(&f, &vh, frame, len);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert(rx_take(&f, &p));
+
+    netif_queue_free(f.q);
+    over = RING_GET_RESPONSE(&f.rxf, 1);    /* written, never published */
+    over->offset = 0;
+    over->flags = 0;
+    over->status = 1500;
+    f.cfg.resume = true;
+    fake_start(&f);
+    fake_tap_queue(&f, &vh, frame, len);
+    /* The frame waits for a buffer posted after the resume. */
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_DEADLINE);
+    g_assert_cmpuint(f.rx_sring->rsp_prod, ==, 4);
+    for (i = 1; i < 4; i++) {
+        g_assert_cmpuint(fake_rx_responses(&f, &rsp, &gref, 1), ==, 1);
+        g_assert_cmpint(rsp.status, ==, NETIF_RSP_ERROR);
+        fake_revoke(&f, gref);
+    }
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.cause[NETIF_CAUSE_RX_RESTART], ==, 3);
+    g_assert_cmpuint(st.rx.copy_segs, ==, 0);
+
+    fake_rx_post(&f, 1);
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert(rx_take(&f, &p));
+    g_assert_cmpmem(p.data, p.len, frame, len);
+    fake_cleanup(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -639,5 +737,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/rx/no-sg", test_no_sg);
     g_test_add_func("/netif/rx/bogus-req-prod", test_bogus_req_prod);
     g_test_add_func("/netif/rx/budget", test_budget);
+    g_test_add_func("/netif/rx/reattach", test_reattach);
+    g_test_add_func("/netif/rx/resume", test_resume);
     return g_test_run();
 }

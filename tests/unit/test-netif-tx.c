@@ -863,6 +863,127 @@ static void test_batching(void)
 }
 
 /*
+ * A queue attaches to live rings where the published responses end: what
+ * the previous backend answered stays answered, what it consumed without
+ * answering (a full tap held it) is served again, then new requests.
+ */
+static void test_reattach(void)
+{
+    unsigned int m;
+
+    for (m = 0; m < G_N_ELEMENTS(modes); m++) {
+        static uint8_t frame[8][600];
+        unsigned int i;
+        RING_IDX answered;
+        Fake f;
+
+        fake_init(&f, modes[m]);
+        fake_start(&f);
+        for (i = 0; i < 8; i++) {
+            memset(frame[i], i + 1, sizeof(frame[i]));
+        }
+        for (i = 0; i < 3; i++) {
+            fake_tx_send(&f, frame[i], sizeof(frame[i]), 600, 0, NULL, 0);
+        }
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+        for (i = 3; i < 7; i++) {
+            fake_tx_send(&f, frame[i], sizeof(frame[i]), 600, 0, NULL, 0);
+        }
+        f.tap_room = 1;
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_WRITE);
+        g_assert_cmpuint(f.written->len, ==, 4);
+        answered = f.tx_sring->rsp_prod;
+        g_assert_cmpuint(answered, >=, 3);
+        g_assert_cmpuint(answered, <, 7);
+
+        /* The backend dies; its successor starts on the same rings. */
+        netif_queue_free(f.q);
+        g_assert_cmpuint(fake_nr_mapped(&f), ==, 0);
+        f.tap_room = -1;
+        fake_start(&f);
+        fake_tx_send(&f, frame[7], sizeof(frame[7]), 600, 0, NULL, 0);
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+        g_assert_cmpuint(f.written->len, ==, 4 + 8 - answered);
+        for (i = answered; i < 8; i++) {
+            assert_frame(&f, 4 + i - answered, frame[i], sizeof(frame[i]));
+        }
+        g_assert_cmpuint(f.tx_sring->rsp_prod, ==, 8);
+        assert_all_status(&f, 8, NETIF_RSP_OKAY);
+        g_assert_cmpuint(fake_nr_mapped(&f), ==, 0);
+        fake_cleanup(&f);
+    }
+}
+
+/*
+ * Resuming after a backend that died: what it left unanswered is answered
+ * DROPPED without a grant operation, even slots its unpublished responses
+ * overwrote (a GSO frame's first slot and extra, a data slot); the chains
+ * still line up, and what comes after is served.
+ */
+static void test_resume(void)
+{
+    unsigned int m;
+
+    for (m = 0; m < G_N_ELEMENTS(modes); m++) {
+        struct netif_extra_info x = gso_extra(XEN_NETIF_GSO_TYPE_TCPV4, 1000);
+        static uint8_t frame[4][3000];
+        netif_tx_response_t *rsp;
+        int16_t status[16];
+        unsigned int i, n;
+        NetifStats st;
+        Fake f;
+
+        for (i = 0; i < 4; i++) {
+            memset(frame[i], i + 1, sizeof(frame[i]));
+        }
+        fake_init(&f, modes[m]);
+        fake_start(&f);
+        fake_tx_send(&f, frame[0], 600, 600, 0, NULL, 0);
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+        assert_all_status(&f, 1, NETIF_RSP_OKAY);
+
+        /* Slots 1-4: frame 1 (first, GSO extra, 2 more); 5-7: frame 2. */
+        g_assert_cmpuint(fake_tx_send(&f, frame[1], 3000, 1000,
+                                      NETTXF_csum_blank, &x, 1), ==, 4);
+        g_assert_cmpuint(fake_tx_send(&f, frame[2], 600, 200, 0, NULL, 0),
+                         ==, 3);
+        netif_queue_free(f.q);
+        /* What the dead backend wrote over slots 1, 2 and 5, unpublished. */
+        rsp = RING_GET_RESPONSE(&f.txf, 1);
+        rsp->id = 77;
+        rsp->status = NETIF_RSP_OKAY;
+        rsp = RING_GET_RESPONSE(&f.txf, 2);
+        rsp->id = 0;
+        rsp->status = NETIF_RSP_NULL;
+        rsp = RING_GET_RESPONSE(&f.txf, 5);
+        rsp->id = 78;
+        rsp->status = NETIF_RSP_OKAY;
+
+        f.cfg.resume = true;
+        fake_start(&f);
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+        g_assert_cmpuint(f.written->len, ==, 1);
+        g_assert_cmpuint(f.tx_sring->rsp_prod, ==, 8);
+        n = take_responses(&f, status, G_N_ELEMENTS(status));
+        g_assert_cmpuint(n, ==, 6);     /* the extra's is NULL */
+        for (i = 0; i < n; i++) {
+            g_assert_cmpint(status[i], ==, NETIF_RSP_DROPPED);
+        }
+        netif_queue_get_stats(f.q, &st);
+        g_assert_cmpuint(st.cause[NETIF_CAUSE_TX_RESTART], ==, 2);
+        g_assert_cmpuint(st.tx.map_ops + st.tx.copy_segs, ==, 0);
+        g_assert_cmpuint(fake_nr_mapped(&f), ==, 0);
+
+        fake_tx_send(&f, frame[3], 3000, 1000, 0, NULL, 0);
+        g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
+        g_assert_cmpuint(f.written->len, ==, 2);
+        assert_frame(&f, 1, frame[3], 3000);
+        assert_all_status(&f, 3, NETIF_RSP_OKAY);
+        fake_cleanup(&f);
+    }
+}
+
+/*
  * What adaptive polling asks: work when requests wait, none once they are
  * answered, none while a full tap holds the batch (the tap's readiness
  * wakes the queue then, not the ring).
@@ -1064,6 +1185,8 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/tx/batching", test_batching);
     g_test_add_func("/netif/tx/budget", test_budget);
     g_test_add_func("/netif/tx/has-work", test_has_work);
+    g_test_add_func("/netif/tx/reattach", test_reattach);
+    g_test_add_func("/netif/tx/resume", test_resume);
     g_test_add_func("/netif/event/spurious", test_spurious_events);
     g_test_add_func("/netif/tx/tap-error", test_tap_error);
     g_test_add_func("/netif/tx/config", test_config);
