@@ -142,7 +142,7 @@ static void xen_netback_ctrl_bh(void *opaque)
 XenNetbackCtrl *xen_netback_ctrl_start(XenDevice *xendev,
                                        uint32_t ring_ref, uint32_t evtchn,
                                        unsigned int nr_queues,
-                                       bool static_grants,
+                                       bool static_grants, bool resume,
                                        const XenNetbackCtrlOps *ops,
                                        void *opaque, Error **errp)
 {
@@ -177,7 +177,7 @@ XenNetbackCtrl *xen_netback_ctrl_start(XenDevice *xendev,
     ctrl->bh = aio_bh_new(iohandler_get_aio_context(), xen_netback_ctrl_bh,
                           ctrl);
     ctrl->engine = netif_ctrl_new(ctrl->sring, nr_queues, static_grants,
-                                  &xen_netback_ctrl_engine_ops, ctrl);
+                                  resume, &xen_netback_ctrl_engine_ops, ctrl);
     qemu_set_fd_handler(qemu_xen_evtchn_fd(ctrl->xeh),
                         xen_netback_ctrl_event, NULL, ctrl);
     trace_xen_netback_ctrl_start(xendev->frontend_id, ring_ref, evtchn,

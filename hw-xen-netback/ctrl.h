@@ -31,7 +31,7 @@ typedef struct XenNetbackCtrlOps {
 XenNetbackCtrl *xen_netback_ctrl_start(XenDevice *xendev,
                                        uint32_t ring_ref, uint32_t evtchn,
                                        unsigned int nr_queues,
-                                       bool static_grants,
+                                       bool static_grants, bool resume,
                                        const XenNetbackCtrlOps *ops,
                                        void *opaque, Error **errp);
 void xen_netback_ctrl_stop(XenNetbackCtrl *ctrl);

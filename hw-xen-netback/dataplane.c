@@ -525,6 +525,7 @@ bool xen_netback_queue_start(XenNetbackQueue *queue,
     cfg.vnet_hdr_len = NETIF_VNET_HDR_LEN;
     cfg.rx_stall_us = queue->cfg.rx_stall_us;
     cfg.max_static_grants = queue->cfg.static_grants;
+    cfg.resume = queue->cfg.resume;
     cfg.ops = &xen_netback_engine_ops;
     cfg.opaque = queue;
     queue->engine = netif_queue_new(&cfg, &gerr);

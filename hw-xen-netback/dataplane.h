@@ -50,6 +50,7 @@ typedef struct XenNetbackQueueConfig {
     MemReentrancyGuard *guard;      /* the device's, for the bottom half */
     int64_t rx_stall_us;            /* 0: the engine's default */
     unsigned int static_grants;     /* static grants the frontend may add */
+    bool resume;                    /* live rings a dead backend served */
     XenNetbackFaultFn *fault;
     XenNetbackStallFn *stall;
     void *opaque;

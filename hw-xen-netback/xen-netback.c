@@ -24,6 +24,7 @@
 #include "net/net.h"
 #include "net/tap.h"
 #include "system/iothread.h"
+#include "system/runstate.h"
 #include "xen-netback.h"
 #include "trace.h"
 
@@ -255,6 +256,7 @@ static bool xen_netback_start_queues(XenNetbackDevice *netback, Error **errp)
         .guard = &DEVICE(netback)->mem_reentrancy_guard,
         .rx_stall_us = (int64_t)netback->rx_stall_ms * 1000,
         .static_grants = netback->static_grants,
+        .resume = netback->took_over,
         .fault = xen_netback_queue_fault,
         .stall = xen_netback_queue_stall,
         .opaque = netback,
@@ -339,6 +341,7 @@ static bool xen_netback_start_ctrl(XenNetbackDevice *netback, Error **errp)
     }
     netback->ctrl = xen_netback_ctrl_start(xendev, ref, evtchn,
                                            netback->nr_queues, true,
+                                           netback->took_over,
                                            &xen_netback_ctrl_ops, netback,
                                            errp);
     return netback->ctrl != NULL;
@@ -363,6 +366,8 @@ static bool xen_netback_connect(XenNetbackDevice *netback, Error **errp)
     }
     xen_netback_enable_tap_queues(netback, netback->nr_queues);
     xen_netback_end_transition(netback);
+    /* Any later connection is the frontend's own, on fresh rings. */
+    netback->took_over = false;
 
     trace_xen_netback_connect(netback->xendev.frontend_id, netback->vif,
                               netback->nr_queues, netback->features.sg,
@@ -558,6 +563,27 @@ static void xen_netback_finish_unplug(XenNetbackDevice *netback)
                             xen_netback_unplug_bh, netback);
 }
 
+/*
+ * The toolstack removes a dead domain's whole xenstore tree, frontend
+ * nodes included: the frontend then reads Unknown, and the domain's own
+ * directory (which the guest cannot remove) is gone too.
+ */
+static bool xen_netback_frontend_domain_gone(XenNetbackDevice *netback)
+{
+    XenBus *xenbus = XEN_BUS(qdev_get_parent_bus(DEVICE(netback)));
+    Error *local_err = NULL;
+    char *value;
+
+    value = xs_node_read(xenbus->xsh, XBT_NULL, NULL, &local_err,
+                         "/local/domain/%u", netback->xendev.frontend_id);
+    if (value) {
+        free(value);
+        return false;
+    }
+    error_free(local_err);
+    return errno == ENOENT;
+}
+
 static void xen_netback_frontend_changed(XenDevice *xendev,
                                          enum xenbus_state frontend_state,
                                          Error **errp)
@@ -572,6 +598,9 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
 
     switch (frontend_state) {
     case XenbusStateConnected:
+        if (netback->shutting_down) {
+            break;      /* QEMU is exiting: no new connection */
+        }
         if (backend_state != XenbusStateInitWait &&
             backend_state != XenbusStateInitialised) {
             /* Already connected, or closing after a fault. */
@@ -605,6 +634,18 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
     case XenbusStateUnknown:
         xen_netback_disconnect(netback);
         xen_device_backend_set_state(xendev, XenbusStateClosed);
+        if (frontend_state == XenbusStateUnknown && xendev->backend_online &&
+            xen_netback_frontend_domain_gone(netback)) {
+            /*
+             * The guest is gone (xl destroy, shutdown, crash): so is the
+             * device, as if device_del had run, with its backend nodes,
+             * so a dom0 QEMU serving several guests keeps nothing of it.
+             */
+            trace_xen_netback_frontend_gone(xendev->frontend_id,
+                                            netback->vif);
+            xen_device_backend_printf(xendev, "online", "%u", 0);
+            xendev->backend_online = false;
+        }
         if (!xendev->backend_online) {
             xen_netback_finish_unplug(netback);
         }
@@ -777,10 +818,26 @@ static void xen_netback_advertise(XenNetbackDevice *netback)
     }
 }
 
+/*
+ * QEMU is about to exit (SIGHUP from libxl, SIGTERM, QMP quit): stop the
+ * data plane now, while the main loop and the taps still exist.  At exit
+ * net_cleanup() deletes the taps before xen-bus unrealizes its devices
+ * from an exit notifier, where the queues' taps would be gone.
+ */
+static void xen_netback_shutdown(Notifier *notifier, void *data)
+{
+    XenNetbackDevice *netback = container_of(notifier, XenNetbackDevice,
+                                             shutdown);
+
+    netback->shutting_down = true;
+    xen_netback_disconnect(netback);
+}
+
 static void xen_netback_realize(XenDevice *xendev, Error **errp)
 {
     ERRP_GUARD();
     XenNetbackDevice *netback = XEN_NETBACK(xendev);
+    unsigned int state;
 
     if (!xen_netback_check_netdev(netback, errp) ||
         !xen_netback_check_iothreads(netback, errp)) {
@@ -797,7 +854,23 @@ static void xen_netback_realize(XenDevice *xendev, Error **errp)
 
     netback->fault_bh = qemu_bh_new_guarded(xen_netback_fault_bh, netback,
                                             &DEVICE(xendev)->mem_reentrancy_guard);
+
+    /*
+     * xen-bus has not written InitWait yet: a Connected state here was
+     * left by the backend that served this vif and died (SIGKILL, a
+     * crash).  The frontend still runs on those rings; we resume them.
+     */
+    if (xs_node_scanf(xendev->xsh, XBT_NULL, xendev->backend_path, "state",
+                      NULL, "%u", &state) == 1 &&
+        state == XenbusStateConnected) {
+        netback->took_over = true;
+        warn_report("xen-netback: vif %d of domain %u was Connected to a "
+                    "backend that is gone: taking its rings over",
+                    netback->vif, xendev->frontend_id);
+    }
     xen_netback_advertise(netback);
+    netback->shutdown.notify = xen_netback_shutdown;
+    qemu_register_shutdown_notifier(&netback->shutdown);
     trace_xen_netback_realize(xendev->frontend_id, netback->vif,
                               netback->max_queues, netback->nr_iothreads);
 }
@@ -809,6 +882,10 @@ static void xen_netback_unrealize(XenDevice *xendev)
 
     trace_xen_netback_unrealize(xendev->frontend_id, netback->vif);
 
+    if (netback->shutdown.notify) {
+        notifier_remove(&netback->shutdown);
+        netback->shutdown.notify = NULL;
+    }
     xen_netback_disconnect(netback);
     if (netback->fault_bh) {
         /* A fault still pending has no connection left to act on. */
@@ -816,10 +893,14 @@ static void xen_netback_unrealize(XenDevice *xendev)
         netback->fault_bh = NULL;
     }
     g_clear_pointer(&netback->fault_msg, g_free);
-    if (netback->nic) {
+    /*
+     * At exit net_cleanup() has deleted the taps already, and deleting
+     * the NIC then never returns: the process is ending, leave it.
+     */
+    if (netback->nic && !netback->shutting_down) {
         qemu_del_nic(netback->nic);
-        netback->nic = NULL;
     }
+    netback->nic = NULL;
     for (i = 0; i < netback->nr_iothreads; i++) {
         object_unref(OBJECT(netback->iothreads[i]));
     }

@@ -53,6 +53,13 @@ struct XenNetbackDevice {
     XenNetbackCtrl *ctrl;       /* if the frontend gave a control ring */
     bool in_transition;         /* connect or disconnect is running */
     bool disabled;              /* a fatal guest fault stopped the vif */
+    /*
+     * The backend nodes were Connected when we came: the backend serving
+     * the vif died (a restart), and its rings may still be live.
+     */
+    bool took_over;
+    Notifier shutdown;          /* QEMU is exiting: stop serving */
+    bool shutting_down;
     char *error;                /* why, for query-xen-netback */
 
     /* a fault a queue reported, for fault_bh (under fault_lock) */

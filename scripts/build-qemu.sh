@@ -25,14 +25,16 @@ if [ -z "$dsc" ]; then
 fi
 version=$(basename "$dsc" .dsc)
 
-# 2. A pristine unpack (Debian's patches applied by dpkg-source), then the overlay.
-if [ "$(cat "$srcdir/.qnetback-unpacked" 2>/dev/null)" != "$version" ]; then
+# 2. A pristine unpack (Debian's patches applied by dpkg-source), then the
+# overlay; unpacked again when our patches to QEMU change.
+unpacked="$version $(cat "$top"/subprojects/qemu-patches/*.patch | sha256sum | cut -c1-16)"
+if [ "$(cat "$srcdir/.qnetback-unpacked" 2>/dev/null)" != "$unpacked" ]; then
     log "unpacking $version"
     rm -rf "$srcdir" "$builddir"
     dpkg-source -x "$dsc" "$srcdir" > /dev/null
     # dpkg-source leaves a copy of the upstream tarball beside the tree.
     rm -f "$top"/subprojects/qemu_*.orig.tar.*
-    echo "$version" > "$srcdir/.qnetback-unpacked"
+    echo "$unpacked" > "$srcdir/.qnetback-unpacked"
 fi
 "$top/subprojects/qemu-overlay.sh" "$srcdir" "$top"
 
