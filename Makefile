@@ -7,12 +7,16 @@
 #   make bench   qnetback vs kernel xen-netback vs QEMU's xen-net-device
 #   make bench-engine  the netif engine alone vs plain writev/readv on a tap
 #   make qemu    only QEMU with the device: build/qemu-system-i386
+#   make install QEMU, qnetback-stat and the docs under PREFIX (/usr/local),
+#                beside the system's QEMU; DESTDIR stages them
 
 SHELL := /bin/bash
 export QNETBACK_CACHE ?= /var/cache/qnetback
+PREFIX ?= /usr/local
+DESTDIR ?=
 
 .PHONY: all setup qemu native unit fuzz smoke testbed scenarios check demo \
-        bench bench-engine clean help
+        bench bench-engine install clean help
 
 all: qemu native
 
@@ -58,6 +62,9 @@ bench: qemu native testbed
 bench-engine: native
 	@ninja -C build/native -j1 tests/bench/bench-engine > /dev/null
 	@build/native/tests/bench/bench-engine
+
+install: qemu
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh
 
 clean:
 	rm -rf build

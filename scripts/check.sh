@@ -2,7 +2,7 @@
 # Run the project's tests and print one total at the end.
 #   check.sh unit|fuzz|smoke|scenarios|all
 # unit and fuzz are meson test suites of build/native (ASan/UBSan); smoke
-# checks the QEMU binary; scenarios boot the Xen test bed (tests/testbed/
+# checks the QEMU binary, make install and the docs' snippets; scenarios boot the Xen test bed (tests/testbed/
 # plans/check, or the scenarios named in $SCENARIOS).
 set -uo pipefail
 {   # one block, read before it runs: safe to edit during a run
@@ -41,6 +41,27 @@ run_smoke() {
     failed=$((failed + $(grep -c '^not ok ' <<< "$out")))
 }
 
+# The docs' snippets are the scenarios' own lines; make install stages.
+run_docs() {
+    echo "== docs snippets and make install"
+    local out stage
+    out=$(scripts/check-doc-snippets.py)
+    stage=$(mktemp -d)
+    if DESTDIR=$stage scripts/install.sh > /dev/null &&
+       "$stage/usr/local/bin/qemu-system-i386" -device xen-netback,help | grep -q 'static-grants=' &&
+       "$stage/usr/local/bin/qnetback-stat" --help > /dev/null &&
+       [ -f "$stage/usr/local/share/qemu/keymaps/en-us" ] &&
+       [ -f "$stage/usr/local/share/doc/qnetback/deployment.md" ]; then
+        out="$out"$'\n'"ok - make install DESTDIR=...: QEMU, qnetback-stat, keymaps, docs"
+    else
+        out="$out"$'\n'"not ok - make install DESTDIR=..."
+    fi
+    rm -rf "$stage"
+    echo "$out"
+    passed=$((passed + $(grep -c '^ok ' <<< "$out")))
+    failed=$((failed + $(grep -c '^not ok ' <<< "$out")))
+}
+
 run_scenarios() {
     echo "== Xen test bed scenarios"
     local out
@@ -59,12 +80,13 @@ run_scenarios() {
 case "$what" in
 unit) run_meson_suite unit ;;
 fuzz) run_meson_suite fuzz ;;
-smoke) run_smoke ;;
+smoke) run_smoke; run_docs ;;
 scenarios) mkdir -p build; run_scenarios ;;
 all)
     run_meson_suite unit
     run_meson_suite fuzz
     run_smoke
+    run_docs
     run_scenarios
     ;;
 *) echo "check.sh: unknown stage $what" >&2; exit 2 ;;

@@ -16,7 +16,8 @@ PACKAGES=(
     libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev zlib1g-dev
     libxen-dev
     clang llvm lld
-    qemu-system-x86 debootstrap kmod cpio xz-utils zstd gzip busybox-static
+    qemu-system-x86 qemu-system-data seabios
+    debootstrap kmod cpio xz-utils zstd gzip busybox-static
     iproute2 iperf3 socat
     python3-matplotlib
 )
