@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Generate the seed corpora of the netif fuzzers (tests/fuzz/corpus/).
-# The input formats are described at the top of fuzz-netif-tx.c and
-# fuzz-netif-hdr.c.  Run from anywhere; rewrites the corpus directories.
+# The input formats are described at the top of each fuzz-netif-*.c.
+# Run from anywhere; rewrites the corpus directories.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
@@ -222,6 +222,182 @@ def ctrl_seeds():
     return seeds
 
 
+# fuzz-netif-rx: tap frames and RX requests.
+RX_COPY, RX_MRG, RX_SG, RX_GSO4, RX_GSO6, RX_V6CSUM, RX_NOCSUM, RX_STATIC = (
+    1 << i for i in range(8))
+RX_OFFLOADS = RX_SG | RX_GSO4 | RX_GSO6 | RX_V6CSUM
+# frame record bits
+F_V6, F_UDP, F_VLAN, F_PARTIAL, F_64K = 1, 2, 4, 8, 16
+# gref bytes
+G_ZERO, G_BEYOND, G_REVOKED, G_RO, G_FRESH = 0, 1, 2, 3, 6
+POLL_1024 = 22                  # budget 16 << (22 - 16)
+
+
+def g_pool(i):
+    return 4 | i << 3
+
+
+def rx_frame(bits, vh, length, over=b''):
+    if length >= 65536:
+        bits |= F_64K
+    return bytes([0 | bits << 3]) + vh + struct.pack('<HB', length & 0xffff,
+                                                     len(over)) + over
+
+
+def rx_post(n):
+    out = b''
+    while n > 0:
+        out += bytes([1 | (min(n, 32) - 1) << 3])
+        n -= 32
+    return out
+
+
+def rx_refs(grefs, ids=None):
+    assert 0 < len(grefs) <= 16
+    a = len(grefs) - 1 | (16 if ids is not None else 0)
+    return bytes([2 | a << 3]) + bytes(grefs) + bytes(ids or [])
+
+
+def rx_bogus(value, relative=False):
+    return bytes([3 | int(relative) << 3]) + struct.pack('<I', value)
+
+
+def rx_poll(a=POLL_1024):
+    return bytes([4 | a << 3])
+
+
+def rx_take(a=0):
+    return bytes([5 | a << 3])
+
+
+def rx_revoke(a):
+    return bytes([6 | a << 3])
+
+
+def rx_static(a):
+    return bytes([7 | a << 3])
+
+
+def rx_restart(resume):
+    return bytes([7 | (16 | int(resume)) << 3])
+
+
+def rx_input(config, batch, *records):
+    return bytes([config, batch]) + b''.join(records)
+
+
+def rx_seeds():
+    tcp4 = vnet(1, 0, 0, 0, 34, 16)
+    gso4 = vnet(1, 1, 54, 1448, 34, 16)
+    gso6 = vnet(1, 4, 74, 1440, 54, 16)
+    udp6_vlan = vnet(1, 0, 0, 0, 58, 6)
+    # the whole frame from the input: IPv6 with a hop-by-hop header
+    ext = bytearray(frame(6, 6, False, 40))
+    ext[20] = 0
+    ext = bytes(ext[:54] + bytes([6, 0, 1, 4, 0, 0, 0, 0]) + ext[54:])
+    seeds = {
+        'v6-ext': rx_input(RX_SG, 63, rx_post(2),
+                           rx_frame(F_V6, vnet(1, 0, 0, 0, 62, 16),
+                                    len(ext), ext),
+                           rx_poll(), rx_take()),
+        # one small frame, plenty of buffers
+        'small': rx_input(RX_OFFLOADS, 63, rx_post(32),
+                          rx_frame(F_PARTIAL, tcp4, 100), rx_poll(),
+                          rx_take()),
+        # 64 KiB of GSO: 17 pages and the extra-info
+        'gso-64k': rx_input(RX_OFFLOADS, 63, rx_post(18),
+                            rx_frame(F_PARTIAL, gso4, 65549), rx_poll(),
+                            rx_take()),
+        # too few buffers: the frame waits, then more come
+        'too-few': rx_input(RX_OFFLOADS, 7, rx_post(10),
+                            rx_frame(F_PARTIAL, gso4, 65549),
+                            rx_frame(F_PARTIAL, tcp4, 1500), rx_poll(),
+                            rx_take(), rx_post(8), rx_poll(), rx_take(3),
+                            rx_post(1), rx_poll(1), rx_take()),
+        # requests no copy can fill, and a page revoked once posted
+        'bad-gref': rx_input(RX_OFFLOADS | RX_COPY, 63,
+                             rx_refs([G_FRESH, G_ZERO, G_BEYOND, G_REVOKED,
+                                      G_RO, G_FRESH, G_FRESH]),
+                             rx_revoke(5),
+                             b''.join(rx_frame(F_PARTIAL, tcp4, 200)
+                                      for _ in range(7)),
+                             rx_poll(), rx_take()),
+        # XSA-39: req_prod far ahead, then just a little ahead
+        'bogus-prod': rx_input(RX_OFFLOADS, 63, rx_post(4),
+                               rx_frame(F_PARTIAL, tcp4, 100),
+                               rx_bogus(256 + 5, True)),
+        'bogus-prod-stale': rx_input(RX_OFFLOADS, 63, rx_post(4),
+                                     rx_frame(F_PARTIAL, tcp4, 100),
+                                     rx_poll(),
+                                     b''.join(rx_frame(0, tcp4, 200)
+                                              for _ in range(6)),
+                                     rx_bogus(3, True)),
+        # repeated ids, the same pool page in several requests
+        'dup-ids': rx_input(RX_OFFLOADS, 63,
+                            rx_refs([g_pool(0), g_pool(0), G_FRESH, G_RO],
+                                    [7, 7, 7, 300 & 0xff]),
+                            rx_frame(0, tcp4, 60), rx_frame(0, tcp4, 60),
+                            rx_frame(0, tcp4, 5000), rx_poll(), rx_take()),
+        # IPv6 GSO and a VLAN-tagged UDPv6 frame, copy mode, 12-byte header
+        'v6-mrg': rx_input(RX_OFFLOADS | RX_COPY | RX_MRG, 1, rx_post(32),
+                           rx_frame(F_V6 | F_PARTIAL, gso6, 20000),
+                           rx_frame(F_V6 | F_UDP | F_VLAN | F_PARTIAL,
+                                    udp6_vlan, 3000),
+                           rx_poll(), rx_take()),
+        # checksums the frontend cannot take blank, no sg
+        'sw-csum': rx_input(RX_NOCSUM, 63, rx_post(8),
+                            rx_frame(F_PARTIAL, tcp4, 1500),
+                            rx_frame(F_PARTIAL, gso4, 3000),
+                            rx_frame(F_V6 | F_UDP | F_VLAN | F_PARTIAL,
+                                     udp6_vlan, 1000),
+                            rx_poll(), rx_take()),
+        # bogus vnet headers, a runt, a frame over the bound
+        'bad-hdr': rx_input(RX_OFFLOADS, 63, rx_post(32),
+                            rx_frame(0, vnet(1, 0, 0, 0, 0xffff, 0xffff), 100),
+                            rx_frame(0, vnet(1, 0x81, 0xffff, 0, 34, 16), 100),
+                            rx_frame(0, vnet(0, 3, 0, 1448, 0, 0), 3000),
+                            rx_frame(0, tcp4, 10, b'\xff' * 10),
+                            rx_frame(0, vnet(), 65536 + 320),
+                            rx_poll(), rx_take()),
+        # static grants: frames read straight into the pool's pages (18
+        # writable ones posted), then through the buffer; some deleted
+        'static': rx_input(RX_OFFLOADS | RX_STATIC, 63,
+                           rx_refs([g_pool(i) for i in range(12)] +
+                                   [g_pool(i) for i in range(4)]),
+                           rx_refs([g_pool(4), g_pool(5)]),
+                           rx_frame(F_PARTIAL, tcp4, 1500),
+                           rx_frame(F_PARTIAL, gso4, 9000), rx_poll(),
+                           rx_take(), rx_static(3), rx_static(3),
+                           rx_static(7),
+                           rx_refs([g_pool(i) for i in range(12)] +
+                                   [g_pool(0)] * 3 + [g_pool(12)]),
+                           rx_refs([g_pool(7)] * 2),
+                           rx_frame(0, vnet(), 4000), rx_poll(), rx_take()),
+        # a backend restart on live rings: requests left behind are
+        # served on, or answered with errors (resume)
+        'restart': rx_input(RX_OFFLOADS | RX_STATIC, 63, rx_post(6),
+                            rx_frame(F_PARTIAL, tcp4, 100), rx_poll(),
+                            rx_restart(False),
+                            rx_frame(F_PARTIAL, tcp4, 5000), rx_poll(),
+                            rx_take(1), rx_restart(True),
+                            rx_frame(F_PARTIAL, tcp4, 100), rx_poll(),
+                            rx_post(1), rx_poll(), rx_take()),
+        # small budgets and batches over many frames
+        'budget': rx_input(RX_OFFLOADS, 2, rx_post(64),
+                           b''.join(rx_frame(0, vnet(), 60 + i)
+                                    for i in range(20)),
+                           rx_poll(1), rx_poll(3), rx_take(5), rx_poll(0),
+                           rx_poll(8), rx_take()),
+        # regression, found by this fuzzer: a 40 KiB frame whose vnet
+        # header says ECN alone (no GSO) and NEEDS_CSUM, into 18 static
+        # pages; it was checksummed over its first page's end
+        'static-ecn': bytes.fromhex(
+            'bc3f7a040c141c242c343c444c545c040c141c0a242c4001800000000000'
+            '283a00000000a000'),
+    }
+    return seeds
+
+
 def write(target, seeds):
     d = os.path.join(HERE, 'corpus', target)
     shutil.rmtree(d, ignore_errors=True)
@@ -232,5 +408,6 @@ def write(target, seeds):
 
 
 write('tx', tx_seeds())
+write('rx', rx_seeds())
 write('hdr', hdr_seeds())
 write('ctrl', ctrl_seeds())
