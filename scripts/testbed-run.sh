@@ -67,23 +67,23 @@ done < "$run/overlay/testbed/plan"
 cp "$bed/runner" "$bed/lib.sh" "$bed/bench-report.py" "$bed/udp.py" "$bed/ramdisk.py" \
     "$run/overlay/testbed/"
 cp "$bed"/scenarios/*.sh "$run/overlay/testbed/scenarios/"
-cp -L "$top/build/qemu-system-i386" "$run/overlay/usr/local/bin/"
-strip --strip-debug "$run/overlay/usr/local/bin/qemu-system-i386"
-for tool in "$top"/scripts/qnetback-stat "$top"/build/native/tests/netfront/qnb-netfront; do
-    [ -x "$tool" ] && cp "$tool" "$run/overlay/usr/local/bin/"
-done
+# Our QEMU, qnetback-stat, its QMP library and the docs, the way make
+# install lays them out.
+DESTDIR=$run/overlay PREFIX=/usr/local "$top/scripts/install.sh" > /dev/null
+tool=$top/build/native/tests/netfront/qnb-netfront
+[ -x "$tool" ] && cp "$tool" "$run/overlay/usr/local/bin/"
+# SeaBIOS, where libxl looks for it, for HVM guests (Debian's seabios
+# package on this host, as a dom0 would install it).
+mkdir -p "$run/overlay/usr/share/seabios"
+cp /usr/share/seabios/bios-256k.bin "$run/overlay/usr/share/seabios/"
+# The guests' kernel as a bzImage, for an HVM guest's direct kernel boot.
+cp "$images/vmlinuz" "$run/overlay/vmlinuz"
 # Our static-grants netfront for the guests (guest/xen-netfront/): built
 # once for the guests' kernel, then taken from the cache.
 mkdir -p "$run/overlay/usr/local/lib/qnetback"
 nf_ko=$("$top/scripts/build-netfront-module.sh" | tail -n 1) ||
     { echo "testbed-run: cannot build the netfront module" >&2; exit 1; }
 cp "$nf_ko" "$run/overlay/usr/local/lib/qnetback/xen-netfront.ko"
-# The keymaps QEMU loads for the -vnc that libxl gives device models.
-mkdir -p "$run/overlay/usr/local/share/qemu"
-cp -r "$top/subprojects/qemu/pc-bios/keymaps" "$run/overlay/usr/local/share/qemu/"
-# QEMU's Python QMP library, for qnetback-stat in dom0.
-mkdir -p "$run/overlay/usr/local/lib/qnetback/python"
-cp -r "$top/subprojects/qemu/python/qemu" "$run/overlay/usr/local/lib/qnetback/python/"
 # The bench's knobs (QNB_BENCH_*, see scenarios/bench.sh) travel from our
 # environment (make bench QNB_BENCH_ROUNDS=1) into the scenarios'.
 for k in $(compgen -v QNB_BENCH_); do
@@ -112,8 +112,10 @@ if ! flock -n 9; then
 fi
 
 truncate -s 256M "$run/results.img"
+# +npt: nested paging, without which this Xen has no paging mode for HVM
+# guests (qnetback-hvm); PV dom0 and guests run as before.
 qemu_args=(
-    -accel tcg -cpu qemu64,+svm -m 3G -smp 2
+    -accel tcg -cpu qemu64,+svm,+npt -m 3G -smp 2
     -nographic -no-reboot -nic none
     -kernel "$images/xen.elf"
     -append "console=com1 com1=115200,8n1 dom0_mem=1G,max:1G loglvl=warning guest_loglvl=warning"

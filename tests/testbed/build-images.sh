@@ -150,6 +150,10 @@ cp "$root/bin/busybox" "$g/bin/busybox"
 for applet in $(chroot "$root" /bin/busybox --list); do
     [ -e "$g/bin/$applet" ] || ln -s busybox "$g/bin/$applet"
 done
+# The kernel runs /sbin/poweroff when xl shutdown asks (it signals init).
+for applet in poweroff reboot halt; do
+    ln -s ../bin/busybox "$g/sbin/$applet"
+done
 # iperf3 and ethtool (for netfront's counters, ethtool -S), with the
 # libraries they link.
 mkdir -p "$g/usr/sbin"

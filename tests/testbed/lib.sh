@@ -125,11 +125,24 @@ guest_sync() {
     done
 }
 
-# bridge_setup: xenbr0 with 10.0.1.1/24 for the kernel netback's vifs.
+# bridge_setup: xenbr0 with 10.0.1.1/24 for the kernel netback's vifs,
+# and /etc/xen/scripts/qnetback-ifup, the tap script (QEMU's -netdev
+# tap,script=) that puts a qnetback vif's tap on the same bridge.
 bridge_setup() {
     ip link add xenbr0 type bridge 2>/dev/null
     ip addr add 10.0.1.1/24 dev xenbr0 2>/dev/null
     ip link set xenbr0 up
+    mkdir -p /etc/xen/scripts
+    cat > /etc/xen/scripts/qnetback-ifup <<'EOF'
+#!/bin/sh
+# QEMU runs this with the tap's name when it creates the tap.  Like the
+# kernel netback's vifs, the tap takes fe:ff:ff:ff:ff:ff, so the bridge
+# never takes (and changes) its MAC address from a tap that comes and goes.
+ip link set "$1" address fe:ff:ff:ff:ff:ff
+ip link set "$1" master xenbr0
+ip link set "$1" up
+EOF
+    chmod +x /etc/xen/scripts/qnetback-ifup
 }
 
 # tap_wait_up IFNAME [ADDR]: once QEMU created the tap, give dom0 its
@@ -413,4 +426,33 @@ no_grant_leak() {
 # qemu_gntdev_maps NAME: how many grant mappings our QEMU holds now.
 qemu_gntdev_maps() {
     grep -c /dev/xen/gntdev /proc/"$(cat /run/qemu-"$1".pid)"/maps
+}
+
+# domain_left DOMID: what dom0 still has of domain DOMID once it is dead,
+# a line each: a QEMU serving it (-xen-domid DOMID, our device model or
+# an attached one), its xenstore nodes (its own, our backend's, the kernel
+# netback's, its device model's, libxl's).  Nothing: all gone.
+domain_left() {
+    local d=$1 p
+    for p in /local/domain/$d /local/domain/0/backend/qnetback/$d \
+             /local/domain/0/backend/vif/$d /local/domain/0/device-model/$d \
+             /libxl/$d; do
+        xenstore-exists "$p" 2>/dev/null && echo "xenstore $p"
+    done
+    pgrep -af -- "-xen-domid $d " | grep qemu-system | sed 's/^/QEMU /'
+    return 0
+}
+
+nothing_left() { [ -z "$(domain_left "$1")" ]; }
+
+# wait_nothing_left DOMID [SECONDS]: fail unless nothing of DOMID is left.
+wait_nothing_left() {
+    wait_until "${2:-30}" nothing_left "$1" || fail "left of domain $1: $(domain_left "$1")"
+}
+
+# guest_crash IP: panic the guest's kernel (sysrq c) through its agent;
+# the agent never answers, so do not wait for it.
+guest_crash() {
+    echo "echo c > /proc/sysrq-trigger" | timeout 5 busybox nc "$1" 7000 > /dev/null 2>&1
+    return 0
 }
