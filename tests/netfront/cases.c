@@ -225,6 +225,44 @@ static bool case_bad_gref(Vif *v, Detail *d)
     return expect_alive(v, d, "bad-gref") && ok;
 }
 
+/*
+ * Bad grefs, round after round: each a failed grant operation in the
+ * backend.  Every bad packet is refused and every good one passes; the
+ * backend's log must not grow a line per failure (dom0 counts them).
+ */
+#define BAD_GREF_FLOOD_ROUNDS 200
+
+static bool case_bad_gref_flood(Vif *v, Detail *d)
+{
+    VifQueue *q = &v->q[0];
+    netif_tx_request_t req = { .gref = BAD_GREF };
+    unsigned int i, refused = 0, passed = 0;
+    uint8_t frame[256];
+    int16_t st[2];
+    size_t len;
+
+    if (!case_begin(v, d, "bad-gref-flood")) {
+        return false;
+    }
+    len = build_udp(frame, v, "qnb-netfront bad-gref-flood", 64, false);
+    req.size = (uint16_t)len;
+    for (i = 0; i < BAD_GREF_FLOOD_ROUNDS; i++) {
+        tx_put(q, &req);
+        tx_queue_frame(q, frame, len);
+        tx_push(q);
+        if (tx_collect(q, 2, st, 5000) != 2) {
+            note(d, "round %u: responses missing", i);
+            return false;
+        }
+        refused += st[0] == NETIF_RSP_ERROR;
+        passed += st[1] == NETIF_RSP_OKAY;
+    }
+    note(d, "%u rounds: %u bad packets refused, %u good ones passed",
+         BAD_GREF_FLOOD_ROUNDS, refused, passed);
+    return expect_alive(v, d, "bad-gref-flood") &&
+           refused == BAD_GREF_FLOOD_ROUNDS && passed == BAD_GREF_FLOOD_ROUNDS;
+}
+
 static bool case_offset_overflow(Vif *v, Detail *d)
 {
     VifQueue *q = &v->q[0];
@@ -1294,6 +1332,7 @@ static bool case_ctrl_bogus_prod(Vif *v, Detail *d)
 const Case cases[] = {
     { "good", case_good },
     { "bad-gref", case_bad_gref },
+    { "bad-gref-flood", case_bad_gref_flood },
     { "offset-overflow", case_offset_overflow },
     { "size-chain", case_size_chain },
     { "too-many-slots", case_too_many_slots },
