@@ -9,6 +9,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "hw/xen/xen_backend_ops.h"
 #include "ctrl.h"
@@ -26,6 +27,8 @@ struct XenNetbackCtrl {
     xenevtchn_handle *xeh;
     int port;
     QEMUBH *bh;                 /* more work after a full budget */
+    /* The port left masked after spurious kicks, until then (XSA-332). */
+    QEMUTimer *eoi_timer;
     NetifCtrl *engine;
 };
 
@@ -125,13 +128,32 @@ static void xen_netback_ctrl_event(void *opaque)
 {
     XenNetbackCtrl *ctrl = opaque;
     int port = qemu_xen_evtchn_pending(ctrl->xeh);
+    int64_t delay;
 
     if (port != ctrl->port) {
         return;
     }
+    delay = netif_ctrl_event(ctrl->engine);
     xen_netback_ctrl_work(ctrl);
+    if (delay) {
+        /* Kicks that bring nothing: the port stays masked a while. */
+        trace_xen_netback_ctrl_spurious_event(ctrl->xendev->frontend_id,
+                                              port, delay);
+        timer_mod(ctrl->eoi_timer,
+                  qemu_clock_get_us(QEMU_CLOCK_REALTIME) + delay);
+        return;
+    }
     /* Late: kicks meanwhile wait in the port (one message at a time). */
     qemu_xen_evtchn_unmask(ctrl->xeh, port);
+}
+
+static void xen_netback_ctrl_eoi(void *opaque)
+{
+    XenNetbackCtrl *ctrl = opaque;
+
+    qemu_xen_evtchn_unmask(ctrl->xeh, ctrl->port);
+    /* A message may have come while the port was masked. */
+    qemu_bh_schedule(ctrl->bh);
 }
 
 static void xen_netback_ctrl_bh(void *opaque)
@@ -176,6 +198,9 @@ XenNetbackCtrl *xen_netback_ctrl_start(XenDevice *xendev,
     /* iohandler: never run from a nested wait of connect or disconnect. */
     ctrl->bh = aio_bh_new(iohandler_get_aio_context(), xen_netback_ctrl_bh,
                           ctrl);
+    ctrl->eoi_timer = aio_timer_new(iohandler_get_aio_context(),
+                                    QEMU_CLOCK_REALTIME, SCALE_US,
+                                    xen_netback_ctrl_eoi, ctrl);
     ctrl->engine = netif_ctrl_new(ctrl->sring, nr_queues, static_grants,
                                   resume, &xen_netback_ctrl_engine_ops, ctrl);
     qemu_set_fd_handler(qemu_xen_evtchn_fd(ctrl->xeh),
@@ -205,6 +230,9 @@ void xen_netback_ctrl_stop(XenNetbackCtrl *ctrl)
     }
     if (ctrl->bh) {
         qemu_bh_delete(ctrl->bh);
+    }
+    if (ctrl->eoi_timer) {
+        timer_free(ctrl->eoi_timer);
     }
     netif_ctrl_free(ctrl->engine);
     if (ctrl->sring) {

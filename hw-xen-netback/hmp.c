@@ -51,8 +51,10 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
         }
         if (info->has_control_messages) {
             monitor_printf(mon, "  control ring: %" PRIu64 " messages, %"
-                           PRIu64 " refused\n", info->control_messages,
-                           info->control_refused);
+                           PRIu64 " refused; %" PRIu64 " events, %" PRIu64
+                           " spurious\n", info->control_messages,
+                           info->control_refused, info->control_events,
+                           info->control_spurious);
         }
         if (info->stalled_queues) {
             monitor_printf(mon, "  guest RX stalled on %u queue(s): "

@@ -106,8 +106,11 @@ static XenNetbackInfo *xen_netback_info(XenNetbackDevice *netback)
 
         xen_netback_ctrl_get_stats(netback->ctrl, &cs);
         info->has_control_messages = info->has_control_refused = true;
+        info->has_control_events = info->has_control_spurious = true;
         info->control_messages = cs.messages;
         info->control_refused = cs.refused;
+        info->control_events = cs.events;
+        info->control_spurious = cs.spurious;
     }
     WITH_QEMU_LOCK_GUARD(&netback->stall_lock) {
         info->stalled_queues = netback->stalled_queues;

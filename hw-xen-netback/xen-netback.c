@@ -151,11 +151,22 @@ static bool xen_netback_read_queue_refs(XenNetbackDevice *netback,
 static bool xen_netback_read_num_queues(XenNetbackDevice *netback,
                                         Error **errp)
 {
-    unsigned int requested;
+    char *value = xen_device_frontend_read(&netback->xendev,
+                                           "multi-queue-num-queues");
+    unsigned int requested = 1;     /* absent: no multi-queue support */
+    int ret = 0;
 
-    if (xen_device_frontend_scanf(&netback->xendev, "multi-queue-num-queues",
-                                  "%u", &requested) != 1) {
-        requested = 1;  /* a frontend without multi-queue support */
+    if (value) {
+        ret = qemu_strtoui(value, NULL, 10, &requested);
+        if (ret < 0) {
+            /* Not one queue: the frontend meant something, and broke it. */
+            error_setg(errp, "frontend's multi-queue-num-queues is not a "
+                       "number");
+        }
+        free(value);
+    }
+    if (ret < 0) {
+        return false;
     }
     if (requested < 1 || requested > netback->max_queues) {
         error_setg(errp, "frontend asks for %u queues; between 1 and %u "
@@ -571,17 +582,15 @@ static void xen_netback_finish_unplug(XenNetbackDevice *netback)
 static bool xen_netback_frontend_domain_gone(XenNetbackDevice *netback)
 {
     XenBus *xenbus = XEN_BUS(qdev_get_parent_bus(DEVICE(netback)));
-    Error *local_err = NULL;
-    char *value;
+    g_autofree char *path = g_strdup_printf("/local/domain/%u",
+                                            netback->xendev.frontend_id);
+    void *value = qemu_xen_xs_read(xenbus->xsh, XBT_NULL, path, NULL);
 
-    value = xs_node_read(xenbus->xsh, XBT_NULL, NULL, &local_err,
-                         "/local/domain/%u", netback->xendev.frontend_id);
     if (value) {
         free(value);
         return false;
     }
-    error_free(local_err);
-    return errno == ENOENT;
+    return errno == ENOENT;     /* not a transient failure to read */
 }
 
 static void xen_netback_frontend_changed(XenDevice *xendev,

@@ -25,6 +25,9 @@ struct NetifCtrl {
     bool resume;
     bool resuming;
     RING_IDX resume_end;
+    /* Late EOI (XSA-332): messages at the last event, useless events. */
+    uint64_t event_progress;
+    unsigned int spurious_run;
     const NetifCtrlOps *ops;
     void *opaque;
     NetifCtrlStats stats;
@@ -60,6 +63,24 @@ void netif_ctrl_get_stats(const NetifCtrl *c, NetifCtrlStats *out)
 {
     out->messages = __atomic_load_n(&c->stats.messages, __ATOMIC_RELAXED);
     out->refused = __atomic_load_n(&c->stats.refused, __ATOMIC_RELAXED);
+    out->events = __atomic_load_n(&c->stats.events, __ATOMIC_RELAXED);
+    out->spurious = __atomic_load_n(&c->stats.spurious, __ATOMIC_RELAXED);
+}
+
+int64_t netif_ctrl_event(NetifCtrl *c)
+{
+    /* Messages answered since the last event count, as for the queues. */
+    bool useful = c->stats.messages != c->event_progress ||
+                  c->ring.sring->req_prod != c->ring.req_cons;
+
+    c->event_progress = c->stats.messages;
+    __atomic_store_n(&c->stats.events, c->stats.events + 1,
+                     __ATOMIC_RELAXED);
+    if (!useful) {
+        __atomic_store_n(&c->stats.spurious, c->stats.spurious + 1,
+                         __ATOMIC_RELAXED);
+    }
+    return netif_spurious_delay(&c->spurious_run, useful);
 }
 
 /* ADD or DEL_GREF_MAPPING: data[0] queue, data[1] table gref, data[2] count */

@@ -150,6 +150,13 @@ struct NetifQueue {
 
 void netif_count_cause(NetifQueue *q, NetifCause cause);
 void netif_tx_resume(NetifQueue *q);
+/*
+ * The late-EOI backoff of an event channel (XSA-332): 0 after a useful
+ * event; after more than NETIF_SPURIOUS_THRESHOLD useless ones in a row
+ * (*run counts them), a delay doubling from NETIF_SPURIOUS_DELAY_MIN_US
+ * up to NETIF_SPURIOUS_DELAY_MAX_US.
+ */
+int64_t netif_spurious_delay(unsigned int *run, bool useful);
 void netif_rx_resume(NetifQueue *q);
 
 /* Disable the queue for good and tell the glue why. */

@@ -323,6 +323,8 @@ typedef struct NetifCtrlOps {
 typedef struct NetifCtrlStats {
     uint64_t messages;          /* requests answered */
     uint64_t refused;           /* answered with a status other than SUCCESS */
+    uint64_t events;            /* kicks on the control event channel */
+    uint64_t spurious;          /* of those, kicks that brought nothing */
 } NetifCtrlStats;
 
 /*
@@ -342,6 +344,12 @@ void netif_ctrl_free(NetifCtrl *c);
  * armed), MORE when the budget ran out, DISABLED after a fatal error.
  */
 NetifWait netif_ctrl_poll(NetifCtrl *c, unsigned int budget);
+
+/*
+ * An event came on the control event channel: as netif_queue_event(),
+ * the delay (us) before the glue may unmask the port, 0 for at once.
+ */
+int64_t netif_ctrl_event(NetifCtrl *c);
 
 void netif_ctrl_get_stats(const NetifCtrl *c, NetifCtrlStats *out);
 

@@ -151,11 +151,32 @@ void netif_queue_free(NetifQueue *q)
     g_free(q);
 }
 
+int64_t netif_spurious_delay(unsigned int *run, bool useful)
+{
+    unsigned int shift;
+
+    if (useful) {
+        *run = 0;
+        return 0;
+    }
+    if (*run < 32) {
+        (*run)++;
+    }
+    if (*run <= NETIF_SPURIOUS_THRESHOLD) {
+        return 0;
+    }
+    shift = *run - NETIF_SPURIOUS_THRESHOLD - 1;
+    if (shift >= 20 || NETIF_SPURIOUS_DELAY_MIN_US << shift >
+                       NETIF_SPURIOUS_DELAY_MAX_US) {
+        return NETIF_SPURIOUS_DELAY_MAX_US;
+    }
+    return NETIF_SPURIOUS_DELAY_MIN_US << shift;
+}
+
 int64_t netif_queue_event(NetifQueue *q, bool tx, bool rx)
 {
     uint64_t progress = q->stats.tx.slots + q->stats.rx.slots;
     bool useful;
-    unsigned int shift;
 
     if (tx) {
         NETIF_STAT_ADD(q, tx.events, 1);
@@ -170,29 +191,13 @@ int64_t netif_queue_event(NetifQueue *q, bool tx, bool rx)
     useful = progress != q->event_progress ||
              (tx && netif_tx_has_work(q)) || (rx && netif_rx_has_work(q));
     q->event_progress = progress;
-    if (useful) {
-        q->spurious_run = 0;
-        return 0;
-    }
-
-    if (tx) {
+    if (!useful && tx) {
         NETIF_STAT_ADD(q, tx.spurious, 1);
     }
-    if (rx) {
+    if (!useful && rx) {
         NETIF_STAT_ADD(q, rx.spurious, 1);
     }
-    if (q->spurious_run < 32) {
-        q->spurious_run++;
-    }
-    if (q->spurious_run <= NETIF_SPURIOUS_THRESHOLD) {
-        return 0;
-    }
-    shift = q->spurious_run - NETIF_SPURIOUS_THRESHOLD - 1;
-    if (shift >= 20 || NETIF_SPURIOUS_DELAY_MIN_US << shift >
-                       NETIF_SPURIOUS_DELAY_MAX_US) {
-        return NETIF_SPURIOUS_DELAY_MAX_US;
-    }
-    return NETIF_SPURIOUS_DELAY_MIN_US << shift;
+    return netif_spurious_delay(&q->spurious_run, useful);
 }
 
 bool netif_queue_has_work(const NetifQueue *q)

@@ -263,6 +263,58 @@ static bool case_bad_gref_flood(Vif *v, Detail *d)
            refused == BAD_GREF_FLOOD_ROUNDS && passed == BAD_GREF_FLOOD_ROUNDS;
 }
 
+/*
+ * multi-queue-num-queues that is not a number, then 0: each refused at
+ * connect (the backend goes Closing with its error), never taken as one
+ * queue.  The key goes again afterwards.
+ */
+static bool case_bad_num_queues(Vif *v, Detail *d)
+{
+    static const char *const values[] = { "two", "0" };
+    static const char *const errors[] = { "not a number", "asks for 0" };
+    char path[128], *err;
+    unsigned int i;
+    bool ok = true;
+    int st;
+
+    snprintf(path, sizeof(path), "%s/multi-queue-num-queues", v->fe);
+    for (i = 0; i < 2 && ok; i++) {
+        v->nr_queues = 1;
+        if (!vif_prepare(v, d)) {
+            return false;
+        }
+        if (!xs_write(path, values[i])) {
+            note(d, "cannot write %s", path);
+            return false;
+        }
+        if (!vif_go(v, d, false)) {
+            return false;
+        }
+        if (i == 1) {
+            ok = expect_fatal(v, d, "bad-num-queues", errors[i]);
+            break;
+        }
+        if (!be_wait(v, XB_CLOSING, 5000, &st)) {
+            note(d, "'%s': backend in state %d, not Closing", values[i], st);
+            ok = false;
+        }
+        err = be_error(v);
+        if (!err || !strstr(err, errors[i])) {
+            note(d, "'%s': error '%s' lacks '%s'", values[i],
+                 err ? err : "", errors[i]);
+            ok = false;
+        } else {
+            note(d, "'%s': Closing, error '%s'", values[i], err);
+        }
+        free(err);
+        if (!vif_close(v, d)) {
+            return false;
+        }
+    }
+    xs_rm(path);
+    return ok;
+}
+
 static bool case_offset_overflow(Vif *v, Detail *d)
 {
     VifQueue *q = &v->q[0];
@@ -1237,6 +1289,53 @@ static bool connect_with_ctrl(Vif *v, Detail *d)
 }
 
 /*
+ * Kick the control ring's event channel for STORM_MS with no message on
+ * the ring: dom0 counts the events the backend took (XSA-332), and the
+ * control ring still answers afterwards.
+ */
+static bool case_ctrl_event_storm(Vif *v, Detail *d)
+{
+    unsigned int kicks = 0, i;
+    uint32_t room = 0;
+    int64_t t0, t;
+    int st;
+
+    if (!connect_with_ctrl(v, d)) {
+        return false;
+    }
+    if (!sync_point("ctrl-storm-begin %d", v->index)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    t0 = now_ms();
+    do {
+        for (i = 0; i < 64; i++) {
+            evtchn_notify(v->ctrl_fd, v->ctrl_port);
+        }
+        kicks += 64;
+        if (!(kicks % 4096)) {
+            evtchn_drain(v->ctrl_fd);
+        }
+        t = now_ms();
+    } while (t - t0 < STORM_MS);
+    evtchn_drain(v->ctrl_fd);
+    note(d, "%u kicks in %lld ms", kicks, (long long)(t - t0));
+    if (!sync_point("ctrl-storm-end %d %u", v->index, kicks)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    /* Masked for up to a second after the storm, then answered. */
+    st = ctrl_call(v, XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE, 0, 0, 0,
+                   &room, 3000);
+    if (st != XEN_NETIF_CTRL_STATUS_SUCCESS) {
+        note(d, "GET_GREF_MAPPING_SIZE after the storm: %s",
+             ctrl_status_name(st));
+        return false;
+    }
+    return expect_alive(v, d, "ctrl-event-storm");
+}
+
+/*
  * Control messages only a broken frontend sends, each answered with its
  * status while the vif keeps working: a queue out of range, counts of 0
  * and above a page, a ref twice, a ref never granted, DEL of a ref never
@@ -1333,6 +1432,7 @@ const Case cases[] = {
     { "good", case_good },
     { "bad-gref", case_bad_gref },
     { "bad-gref-flood", case_bad_gref_flood },
+    { "bad-num-queues", case_bad_num_queues },
     { "offset-overflow", case_offset_overflow },
     { "size-chain", case_size_chain },
     { "too-many-slots", case_too_many_slots },
@@ -1353,6 +1453,7 @@ const Case cases[] = {
     { "static-mq", case_static_mq },
     { "ctrl-bad-messages", case_ctrl_bad_messages },
     { "ctrl-bogus-prod", case_ctrl_bogus_prod },
+    { "ctrl-event-storm", case_ctrl_event_storm },
     { "removal-fault", case_removal_fault },
     { "bench", case_bench },
     { "bench-static", case_bench_static },

@@ -381,6 +381,46 @@ static void test_resume(void)
     fake_cleanup(&f);
 }
 
+/*
+ * XSA-332 on the control event channel: kicks that bring nothing keep the
+ * port masked for a delay doubling up to a cap, from the second in a row;
+ * a kick that brings a message, or follows one answered, is useful.
+ */
+static void test_spurious_events(void)
+{
+    struct xen_netif_ctrl_response rsp;
+    NetifCtrlStats st;
+    uint32_t data;
+    Fake f;
+
+    start(&f, 600, 1);
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==, 0);
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==, NETIF_SPURIOUS_DELAY_MIN_US);
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==,
+                    2 * NETIF_SPURIOUS_DELAY_MIN_US);
+    for (unsigned int i = 0; i < 40; i++) {
+        g_assert_cmpint(netif_ctrl_event(f.ctrl), <=,
+                        NETIF_SPURIOUS_DELAY_MAX_US);
+    }
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==, NETIF_SPURIOUS_DELAY_MAX_US);
+
+    /* A message waiting: useful, and the run starts again. */
+    fake_ctrl_queue(&f, SIZE, 0, 0, 0);
+    fake_ctrl_push(&f);
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==, 0);
+    g_assert_cmpint(netif_ctrl_poll(f.ctrl, 64), ==, NETIF_WAIT_EVENT);
+    g_assert_true(fake_ctrl_response(&f, &rsp));
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==, 0);  /* one answered */
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==, 0);  /* first useless */
+    g_assert_cmpint(netif_ctrl_event(f.ctrl), ==, NETIF_SPURIOUS_DELAY_MIN_US);
+    g_assert_cmpuint(fake_ctrl_call(&f, SIZE, 0, 0, 0, &data), ==, OK);
+
+    netif_ctrl_get_stats(f.ctrl, &st);
+    g_assert_cmpuint(st.events, ==, 48);
+    g_assert_cmpuint(st.spurious, ==, 46);
+    fake_cleanup(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -392,6 +432,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/ctrl/budget", test_budget);
     g_test_add_func("/netif/ctrl/bogus-req-prod", test_bogus_req_prod);
     g_test_add_func("/netif/ctrl/resume", test_resume);
+    g_test_add_func("/netif/ctrl/spurious-events", test_spurious_events);
     g_test_add_func("/netif/static/table-churn", test_table_churn);
     return g_test_run();
 }

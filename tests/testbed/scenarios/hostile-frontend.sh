@@ -35,9 +35,9 @@ NF=/usr/local/bin/qnb-netfront
 MODE="copy (vifs 1, 2) and map (vifs 3, 4)"
 ALL=good+bad-gref+revoke-rings+offset-overflow+size-chain+zero-length-frags
 ALL=$ALL+header-split+rx-no-buffers+too-many-slots@2+bad-gref@3+bad-gref-flood@3
-ALL=$ALL+bogus-req-prod@3
+ALL=$ALL+bogus-req-prod@3+bad-num-queues
 ALL=$ALL+unknown-extra@4+unknown-extra@1+rx-stall+event-storm+reconnect-cycles
-ALL=$ALL+ctrl-bad-messages@2+ctrl-bogus-prod@4
+ALL=$ALL+ctrl-bad-messages@2+ctrl-bogus-prod@4+ctrl-event-storm@2
 ALL=$ALL+connect-fault@5+closing-fault@5+removal-fault@6
 CASES=${QNB_HOSTILE_CASES:-$ALL}
 MAC=00:16:3e:00:03:02
@@ -49,6 +49,7 @@ declare -A FATAL=(
     [unknown-extra]="extra type"
     [connect-fault]="req_prod"
     [ctrl-bogus-prod]="control: req_prod"
+    [bad-num-queues]="asks for 0"
 )
 declare -A backend      # vif -> its backend's xenstore path
 declare -A fatal_seen   # vif -> the last case seen Closing with its error
@@ -232,6 +233,19 @@ storm_end() {
     [ "$events" -le 100 ] || problem "event-storm: $events of $kicks kicks ran the queue"
 }
 
+# ctrl-event-storm: the same on the control ring's event channel.
+ctrl_storm_begin() {
+    ctrl_storm_events=$(vif_stat hostile "$1" control-events)
+}
+
+ctrl_storm_end() {
+    local vif=$1 kicks=$2 events
+    events=$(( $(vif_stat hostile "$vif" control-events) - ctrl_storm_events ))
+    log "ctrl-event-storm: $kicks kicks in 5 s; the control ring took $events" \
+        "events ($(vif_stat hostile "$vif" control-spurious) spurious so far)"
+    [ "$events" -le 100 ] || problem "ctrl-event-storm: $events of $kicks kicks ran the control ring"
+}
+
 # reconnect-cycles: 200 connect/close cycles while dom0 sends 60000-byte
 # datagrams to the guest (qtap3's MTU raised for them); QEMU must not keep
 # what it reads from the tap between connections.
@@ -268,6 +282,8 @@ on_sync() {
     rx-resumed) rx_resumed ;;
     storm-begin) storm_begin ;;
     storm-end) storm_end "$3" ;;
+    ctrl-storm-begin) ctrl_storm_begin "$3" ;;
+    ctrl-storm-end) ctrl_storm_end "$3" "$4" ;;
     cycles-begin) cycles_begin ;;
     cycles) cycles_at "$3" ;;
     cycles-end) cycles_end ;;
