@@ -817,11 +817,33 @@ static bool case_removal_fault(Vif *v, Detail *d)
  * Kick the backend as fast as we can for 5 s with nothing on the rings.
  * It must stay Connected and serving (dom0 watches it meanwhile).
  */
+/* Kick @port for STORM_MS with nothing on its ring; how many kicks. */
+static unsigned int kick_storm(int fd, int port, Detail *d)
+{
+    unsigned int kicks = 0, i;
+    int64_t t0 = now_ms(), t;
+
+    do {
+        for (i = 0; i < 64; i++) {
+            evtchn_notify(fd, port);
+        }
+        kicks += 64;
+        /* Whatever the backend sends back must not pile up. */
+        if (!(kicks % 4096)) {
+            evtchn_drain(fd);
+        }
+        t = now_ms();
+    } while (t - t0 < STORM_MS);
+    evtchn_drain(fd);
+    note(d, "%u kicks in %lld ms (%lld/s)", kicks, (long long)(t - t0),
+         (long long)kicks * 1000 / (t - t0));
+    return kicks;
+}
+
 static bool case_event_storm(Vif *v, Detail *d)
 {
     VifQueue *q = &v->q[0];
-    unsigned int kicks = 0, i;
-    int64_t t0, t;
+    unsigned int kicks;
 
     if (!case_begin(v, d, "event-storm")) {
         return false;
@@ -830,21 +852,7 @@ static bool case_event_storm(Vif *v, Detail *d)
         note(d, "no rendezvous with dom0");
         return false;
     }
-    t0 = now_ms();
-    do {
-        for (i = 0; i < 64; i++) {
-            evtchn_notify(q->evtchn_fd, q->port);
-        }
-        kicks += 64;
-        /* Whatever the backend sends back must not pile up. */
-        if (!(kicks % 4096)) {
-            evtchn_drain(q->evtchn_fd);
-        }
-        t = now_ms();
-    } while (t - t0 < STORM_MS);
-    evtchn_drain(q->evtchn_fd);
-    note(d, "%u kicks in %lld ms (%lld/s)", kicks, (long long)(t - t0),
-         (long long)kicks * 1000 / (t - t0));
+    kicks = kick_storm(q->evtchn_fd, q->port, d);
     if (!sync_point("storm-end %u", kicks)) {
         note(d, "no rendezvous with dom0");
         return false;
@@ -1295,9 +1303,8 @@ static bool connect_with_ctrl(Vif *v, Detail *d)
  */
 static bool case_ctrl_event_storm(Vif *v, Detail *d)
 {
-    unsigned int kicks = 0, i;
+    unsigned int kicks;
     uint32_t room = 0;
-    int64_t t0, t;
     int st;
 
     if (!connect_with_ctrl(v, d)) {
@@ -1307,19 +1314,7 @@ static bool case_ctrl_event_storm(Vif *v, Detail *d)
         note(d, "no rendezvous with dom0");
         return false;
     }
-    t0 = now_ms();
-    do {
-        for (i = 0; i < 64; i++) {
-            evtchn_notify(v->ctrl_fd, v->ctrl_port);
-        }
-        kicks += 64;
-        if (!(kicks % 4096)) {
-            evtchn_drain(v->ctrl_fd);
-        }
-        t = now_ms();
-    } while (t - t0 < STORM_MS);
-    evtchn_drain(v->ctrl_fd);
-    note(d, "%u kicks in %lld ms", kicks, (long long)(t - t0));
+    kicks = kick_storm(v->ctrl_fd, v->ctrl_port, d);
     if (!sync_point("ctrl-storm-end %d %u", v->index, kicks)) {
         note(d, "no rendezvous with dom0");
         return false;
