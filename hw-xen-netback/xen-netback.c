@@ -554,11 +554,19 @@ static void xen_netback_unplug_bh(void *opaque)
 
     if (DEVICE(netback)->realized && !xendev->backend_online &&
         xen_device_backend_get_state(xendev) == XenbusStateClosed) {
+        Error *local_err = NULL;
+
         if (xendev->inactive) {
             QLIST_REMOVE(xendev, list);
             xendev->inactive = false;
         }
-        object_unparent(OBJECT(netback));
+        /* A vif xen-vif-backend made goes with its tap, through it. */
+        if (!xen_backend_try_device_destroy(xendev, &local_err)) {
+            object_unparent(OBJECT(netback));
+        }
+        if (local_err) {
+            error_report_err(local_err);
+        }
     }
     object_unref(OBJECT(netback));
 }
@@ -806,10 +814,20 @@ static void xen_netback_advertise(XenNetbackDevice *netback)
 {
     XenDevice *xendev = &netback->xendev;
     uint8_t *mac = netback->conf.macaddr.a;
+    g_autofree char *want = g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x",
+                                            mac[0], mac[1], mac[2], mac[3],
+                                            mac[4], mac[5]);
+    char *have = xs_node_read(xendev->xsh, XBT_NULL, NULL, NULL, "%s/mac",
+                              xendev->frontend_path);
 
-    xen_device_frontend_printf(xendev, "mac",
-                               "%02x:%02x:%02x:%02x:%02x:%02x",
-                               mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    /*
+     * The toolstack wrote the frontend's mac when it made the vif (in a
+     * driver domain, where the frontend area is not ours to write).
+     */
+    if (!have || g_ascii_strcasecmp(have, want)) {
+        xen_device_frontend_printf(xendev, "mac", "%s", want);
+    }
+    free(have);
 
     xen_device_backend_printf(xendev, "feature-sg", "%u", 1);
     xen_device_backend_printf(xendev, "feature-gso-tcpv4", "%u", 1);
@@ -873,6 +891,13 @@ static void xen_netback_realize(XenDevice *xendev, Error **errp)
                       NULL, "%u", &state) == 1 &&
         state == XenbusStateConnected) {
         netback->took_over = true;
+        /*
+         * The toolstack never writes a backend/qnetback vif: its frontend
+         * area is the dead backend's, ours now to remove.
+         */
+        if (!object_dynamic_cast(OBJECT(xendev), TYPE_XEN_NETBACK_VIF)) {
+            xendev->frontend_created = true;
+        }
         warn_report("xen-netback: vif %d of domain %u was Connected to a "
                     "backend that is gone: taking its rings over",
                     netback->vif, xendev->frontend_id);

@@ -21,6 +21,9 @@
 #define TYPE_XEN_NETBACK "xen-netback"
 OBJECT_DECLARE_SIMPLE_TYPE(XenNetbackDevice, XEN_NETBACK)
 
+/* The xen-netback of a vif the toolstack wrote (vif-backend.c). */
+#define TYPE_XEN_NETBACK_VIF "xen-netback-vif"
+
 /* Upper bound on queues, as Linux netback's default module parameter. */
 #define XEN_NETBACK_MAX_QUEUES 8
 
