@@ -95,6 +95,15 @@ if [ "$mode" = shell ]; then
 fi
 (cd "$run/overlay" && find . | cpio -o -H newc --quiet | gzip -1) > "$run/overlay.cpio.gz"
 cat "$images/dom0.cpio.gz" "$run/overlay.cpio.gz" > "$run/dom0-initrd.cpio.gz"
+# The network driver domain's ramdisk (its root, then the same overlay:
+# our QEMU), for the scenarios that boot one: on a second disk, so that
+# dom0 copies it out when it needs it rather than carrying it in memory.
+extra_disk=()
+if grep -q '^driver-domain' "$run/overlay/testbed/plan"; then
+    cat "$images/dd.cpio.gz" "$run/overlay.cpio.gz" > "$run/dd-initrd.cpio.gz"
+    truncate -s %512 "$run/dd-initrd.cpio.gz"
+    extra_disk=(-drive "file=$run/dd-initrd.cpio.gz,format=raw,if=virtio,readonly=on")
+fi
 
 # The time limit: every scenario's own plus the boot.
 limit=120
@@ -121,6 +130,7 @@ qemu_args=(
     -append "console=com1 com1=115200,8n1 dom0_mem=1G,max:1G loglvl=warning guest_loglvl=warning"
     -initrd "$images/vmlinuz console=hvc0 earlyprintk=xen quiet,$run/dom0-initrd.cpio.gz"
     -drive "file=$run/results.img,format=raw,if=virtio"
+    "${extra_disk[@]}"
 )
 echo "testbed: booting Xen (limit ${limit}s); console in $run/console.log"
 rc=0
@@ -141,7 +151,7 @@ if ! tar xf "$run/results.img" -C "$run/results" 2>/dev/null ||
     tail -n 40 "$run/console.log"
     exit 1
 fi
-rm -f "$run/results.img" "$run/dom0-initrd.cpio.gz"
+rm -f "$run/results.img" "$run/dom0-initrd.cpio.gz" "$run/dd-initrd.cpio.gz"
 
 pass=0
 failed=0

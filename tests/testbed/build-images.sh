@@ -11,6 +11,10 @@
 #                    modules dom0 loads; scripts/testbed-run.sh appends a small
 #                    cpio with our QEMU and the scenarios to it at each run
 #   domu.cpio.gz     a busybox guest: netfront, iperf3 and a command agent
+#   dd.cpio.gz       a network driver domain: dom0's root without what only
+#                    dom0 uses (and without the kernel netback), its own
+#                    init; testbed-run.sh appends our QEMU when a scenario
+#                    needs it
 #
 # The archive address comes from this machine's apt sources.
 set -euo pipefail
@@ -25,6 +29,8 @@ log() { printf 'testbed: %s\n' "$*"; }
 DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
               xen-netback tun bridge veth virtio_pci virtio_blk"
 DOMU_MODULES="xen-netfront xenfs xen-evtchn xen-gntalloc"
+DD_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd tun bridge
+            xen-netfront"
 DOM0_PACKAGES="xen-utils-4.17,xenstore-utils,iproute2,kmod,busybox-static,
 iputils-ping,iperf3,procps,ethtool,tcpdump,socat,python3,linux-perf,
 libglib2.0-0,libpixman-1-0,libfdt1,zlib1g,libpcre2-8-0"
@@ -58,7 +64,8 @@ fetch_deb() {
 kdeb=$(fetch_deb "$kpkg" "$(apt-cache policy "$kpkg" | awk '/Candidate:/ { print $2 }')")
 xdeb=$(fetch_deb "$xpkg" "$xver")
 
-key=$( (cat "$0" "$here"/dom0-init "$here"/domu-init "$here"/domu-agent;
+key=$( (cat "$0" "$here"/dom0-init "$here"/domu-init "$here"/domu-agent \
+            "$here"/driver-init;
         echo "$kdeb $xdeb") | sha256sum | cut -c1-16)
 out=$cache/images-$key
 if [ -f "$out/.done" ]; then
@@ -171,6 +178,27 @@ install_modules "$g" $DOMU_MODULES
 (cd "$g" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/out/domu.cpio.gz"
 cp "$work/out/domu.cpio.gz" "$root/domu.cpio.gz"
 cp "$work/out/vmlinux.gz" "$root/vmlinux.gz"
+
+# 5. The network driver domain: dom0's root (xl, the hotplug scripts, the
+#    libraries our QEMU links), less what only dom0 or the scenarios use,
+#    with its own modules (no xen-netback) and init.
+log "assembling the driver domain image"
+dd=$work/dd
+mkdir -p "$dd"
+tar cf - -C "$root" --exclude=./init --exclude=./domu.cpio.gz \
+    --exclude=./vmlinux.gz --exclude=./usr/lib/modules \
+    --exclude='./usr/lib/python3*' --exclude='./usr/bin/python3*' \
+    --exclude='./usr/lib/x86_64-linux-gnu/libpython3*' \
+    --exclude='./usr/bin/perf*' --exclude=./usr/lib/perf-core \
+    --exclude=./usr/lib/traceevent --exclude=./usr/lib/udev \
+    --exclude=./usr/bin/tcpdump --exclude=./usr/share/perl \
+    --exclude=./usr/lib/x86_64-linux-gnu/perl \
+    --exclude=./usr/lib/x86_64-linux-gnu/gconv --exclude=./usr/lib/apt \
+    --exclude=./usr/share/zoneinfo . | tar xf - -C "$dd"
+install_modules "$dd" $DD_MODULES
+install -m 755 "$here/driver-init" "$dd/init"
+install -D -m 755 "$here/domu-agent" "$dd/usr/local/sbin/qnb-agent"
+(cd "$dd" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/out/dd.cpio.gz"
 
 log "packing dom0 root"
 (cd "$root" && find . -xdev | cpio -o -H newc --quiet | gzip -1) > "$work/out/dom0.cpio.gz"

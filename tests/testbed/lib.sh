@@ -130,6 +130,10 @@ guest_sync() {
 # tap,script=) that puts a qnetback vif's tap on the same bridge.
 bridge_setup() {
     ip link add xenbr0 type bridge 2>/dev/null
+    # A MAC of its own, as a bridge with a physical port has: without one
+    # it takes its ports' fe:ff:ff:ff:ff:ff, which a driver domain's bridge
+    # (whose vifs have that MAC too) drops as its own.
+    ip link set xenbr0 address 02:00:0a:00:01:01
     ip addr add 10.0.1.1/24 dev xenbr0 2>/dev/null
     ip link set xenbr0 up
     mkdir -p /etc/xen/scripts
