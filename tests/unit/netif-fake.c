@@ -107,6 +107,11 @@ static int fake_copy(void *opaque, bool to_guest, const NetifCopySeg *segs,
     f->copy_calls++;
     f->copy_segs += nr;
     g_assert_cmpuint(nr, >, 0);
+    if (f->fail_copy_calls > 0) {
+        /* As the hypercall itself failing (-ENOMEM, -EFAULT). */
+        f->fail_copy_calls--;
+        return -1;
+    }
     for (i = 0; i < nr; i++) {
         FakeGrant *g = fake_lookup(f, segs[i].ref);
 
@@ -158,10 +163,15 @@ static ssize_t fake_tap_readv(void *opaque, const struct iovec *iov,
                               int iovcnt)
 {
     Fake *f = opaque;
-    GByteArray *frame = g_queue_pop_head(&f->readable);
+    GByteArray *frame;
     size_t done = 0;
     int i;
 
+    if (f->tap_read_error > 0) {
+        f->tap_read_error--;
+        return -EIO;
+    }
+    frame = g_queue_pop_head(&f->readable);
     if (!frame) {
         return -EAGAIN;
     }

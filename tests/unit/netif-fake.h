@@ -37,12 +37,14 @@ typedef struct Fake {
     unsigned int map_calls, unmap_calls, copy_calls, copy_segs;
     unsigned int map_ops;
     int fail_map_calls;         /* fail that many map calls */
+    int fail_copy_calls;        /* fail that many copy calls, copying nothing */
 
     /* tap */
     GPtrArray *written;         /* of GByteArray: vnet header + frame */
     GQueue readable;            /* of GByteArray: vnet header + frame */
     int tap_room;               /* writes before EAGAIN; -1: no limit */
     int tap_error;              /* fail that many writes with -EIO */
+    int tap_read_error;         /* fail that many reads with -EIO */
 
     /* event channels and faults */
     unsigned int notify_tx, notify_rx;
