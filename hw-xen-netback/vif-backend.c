@@ -34,6 +34,8 @@
 #include "hw/qdev-properties.h"
 #include "hw/xen/xen-backend.h"
 #include "hw/xen/xen-bus.h"
+#include "hw/xen/xen-bus-helper.h"
+#include "qemu/error-report.h"
 #include "monitor/qdev.h"
 #include "hw/qdev-core.h"
 #include "xen-netback.h"
@@ -52,6 +54,40 @@ struct XenVifBackend {
 /* The one instance: xen-bus has one backend type "vif". */
 static XenVifBackend *xen_vif_backend;
 
+/*
+ * A vif taken over from a backend that died (a restart): xl devd ran the
+ * vif's hotplug script for the dead backend's tap only, and will not run
+ * it again.  Run it for ours, as devd does: "online", with the vif's
+ * backend path and interface name in the environment.
+ */
+static void xen_vif_backend_hotplug(XenBus *xenbus, unsigned int domid,
+                                    unsigned int dev, const char *script,
+                                    const char *ifname)
+{
+    g_autofree char *path =
+        g_strdup_printf("XENBUS_PATH=/local/domain/%u/backend/vif/%u/%u",
+                        xenbus->backend_id, domid, dev);
+    g_autofree char *vif = g_strdup_printf("vif=%s", ifname);
+    g_autofree char *prog = script[0] == '/' ?
+        g_strdup(script) : g_strdup_printf("/etc/xen/scripts/%s", script);
+    char *argv[] = { prog, (char *)"online", NULL };
+    char *envp[] = {
+        path, vif, (char *)"XENBUS_TYPE=vif",
+        (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+                "/sbin:/bin",
+        NULL
+    };
+    GError *err = NULL;
+
+    trace_xen_vif_backend_hotplug(domid, dev, prog);
+    if (!g_spawn_async(NULL, argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                       NULL, NULL, &err)) {
+        warn_report("vif %u of domain %u: cannot run %s: %s", dev, domid,
+                    prog, err->message);
+        g_error_free(err);
+    }
+}
+
 static void xen_vif_backend_create(XenBackendInstance *backend, QDict *opts,
                                    Error **errp)
 {
@@ -60,10 +96,14 @@ static void xen_vif_backend_create(XenBackendInstance *backend, QDict *opts,
     const char *name = xen_backend_get_name(backend);
     const char *mac = qdict_get_try_str(opts, "mac");
     const char *vifname = qdict_get_try_str(opts, "vifname");
-    unsigned int domid, dev;
+    const char *script = qdict_get_try_str(opts, "script");
+    XenBus *xenbus = xen_backend_get_bus(backend);
+    unsigned int domid, dev, state;
+    bool took_over;
     int end = 0;
     g_autofree char *ifname = NULL;
     g_autofree char *netdev_id = NULL;
+    g_autofree char *node = NULL;
     Netdev netdev = { .type = NET_CLIENT_DRIVER_TAP };
     NetdevTapOptions *tap = &netdev.u.tap;
     DeviceState *vif;
@@ -93,6 +133,11 @@ static void xen_vif_backend_create(XenBackendInstance *backend, QDict *opts,
         return;
     }
 
+    /* xen-bus takes over a vif past Initialising: its backend died. */
+    node = g_strdup_printf("backend/vif/%u/%u", domid, dev);
+    took_over = xs_node_scanf(xenbus->xsh, XBT_NULL, node, "state", NULL,
+                              "%u", &state) == 1 &&
+                state != XenbusStateInitialising;
     /* A tap as the kernel netback's interface: the hotplug script's. */
     netdev_id = g_strdup_printf("xen-vif-%u-%u", domid, dev);
     netdev.id = netdev_id;
@@ -125,7 +170,7 @@ static void xen_vif_backend_create(XenBackendInstance *backend, QDict *opts,
         !object_property_set_str(OBJECT(vif), "mac", mac, errp) ||
         !object_property_set_str(OBJECT(vif), "netdev", netdev_id, errp) ||
         !qdev_set_id(vif, g_strdup(ifname), errp) ||
-        !qdev_realize(vif, BUS(xen_backend_get_bus(backend)), errp)) {
+        !qdev_realize(vif, BUS(xenbus), errp)) {
         error_prepend(errp, "vif %u of domain %u: ", dev, domid);
         object_unparent(OBJECT(vif));
         object_unref(OBJECT(vif));
@@ -136,6 +181,9 @@ static void xen_vif_backend_create(XenBackendInstance *backend, QDict *opts,
     object_unref(OBJECT(vif));
     xen_backend_set_device(backend, XEN_DEVICE(vif));
     trace_xen_vif_backend_create(domid, dev, ifname);
+    if (took_over && script) {
+        xen_vif_backend_hotplug(xenbus, domid, dev, script, ifname);
+    }
 }
 
 static void xen_vif_backend_destroy(XenBackendInstance *backend, Error **errp)
