@@ -7,7 +7,8 @@
 # dd in an unchanged vif line (backend=dd) while guest knb stays on dom0's
 # kernel netback, at the same time on one L2.  Checked: libxl's nodes are
 # served (InitWait in time for xl create, Connected, hotplug-status from
-# vif-bridge), 2 queues on dd's IOThreads, traffic both ways, xl
+# vif-bridge), 2 queues on dd's IOThreads, traffic both ways, dd's QEMU
+# SIGKILLed under traffic and restarted (streams survive), xl
 # network-list/-attach/-detach, xl reboot, shutdown, destroy and a guest
 # crash each leaving nothing in dom0 or dd, dd's QEMU serving on.
 . /testbed/lib.sh
@@ -140,6 +141,39 @@ print("vif %s: %d queues on %s, packets tx %s rx %s" % (
     [x["tx"]["packets"] for x in q], [x["rx"]["packets"] for x in q]))
 EOF
 
+# dd's QEMU killed under traffic both ways: driver-init starts it again,
+# it takes the live vif over (xen-bus creates the device of a vif past
+# Initialising, the engine resumes its rings) and reruns the vif's
+# hotplug script for its new tap, which xl devd will not.
+ifindex=$(gexec 10.0.1.5 "cat /sys/class/net/eth0/ifindex")
+maps0=$(dd_maps)
+iperf3 -s -1 -p 5202 > /run/restart-srv.log 2>&1 &
+iperf 10.0.1.5 12 > /run/restart-rx.mbps 2> /run/restart-rx.err & p1=$!
+gexec 10.0.1.5 "iperf3 -c 10.0.1.1 -t 12 -p 5202 > /tmp/restart-tx.log 2>&1 &" ||
+    fail "cannot start qnbdd's iperf3"
+sleep 3
+t0=$(date +%s%N)
+dd_exec "kill -9 $dd_qemu_pid"
+wait_until 60 ping -c 1 -W 1 10.0.1.5 || fail "qnbdd unreachable after dd's QEMU was killed"
+t1=$(date +%s%N)
+wait $p1 || fail "iperf3 dom0 -> qnbdd did not survive the restart: $(cat /run/restart-rx.err)"
+wait_until 30 gexec 10.0.1.5 "grep -q receiver /tmp/restart-tx.log" || {
+    gexec 10.0.1.5 "cat /tmp/restart-tx.log" | tail -n 5
+    fail "iperf3 qnbdd -> dom0 did not survive the restart"
+}
+tx=$(gexec 10.0.1.5 "cat /tmp/restart-tx.log" | awk '/receiver/ { print $(NF-2), $(NF-1) }')
+old_pid=$dd_qemu_pid
+dd_qemu_pid=$(dd_exec "cat /run/qnetback.pid")
+[ "$dd_qemu_pid" != "$old_pid" ] || fail "dd's QEMU was not restarted"
+[ "$(dd_exec "pgrep -c qemu-system")" = 1 ] || fail "not one QEMU in dd"
+check_served qnbdd 0
+[ "$(gexec 10.0.1.5 "cat /sys/class/net/eth0/ifindex")" = "$ifindex" ] ||
+    fail "qnbdd's eth0 changed: its netfront reconnected"
+[ "$(dd_maps)" = "$maps0" ] || fail "dd's QEMU maps $(dd_maps) grants, $maps0 before"
+log "dd's QEMU SIGKILLed and restarted: kill to first ping" \
+    "$(( (t1 - t0) / 1000000 )) ms; across it dom0 -> qnbdd moved $(cat /run/restart-rx.mbps)" \
+    "Mbit/s, qnbdd -> dom0 $tx; $maps0 grant mappings as before"
+
 # A second vif at run time, then away again.
 xl network-attach qnbdd mac=00:16:3e:00:01:06 bridge=xenbr0 backend=dd ||
     fail "xl network-attach"
@@ -214,6 +248,7 @@ dd_qmp query-xen-netback | grep -q '"return": \[\]' ||
     fail "dd's QEMU still has vifs: $(dd_qmp query-xen-netback)"
 ping -c 2 -W 5 10.0.1.2 > /dev/null || fail "knb stopped answering"
 dd_logs
-grep -i "error\|warn\|denied" "$QNB_OUT/dd-qnetback.log" | grep -v "xs_mkdir device-model/0/backends" &&
+grep -i "error\|warn\|denied" "$QNB_OUT/dd-qnetback.log" |
+    grep -v "xs_mkdir device-model/0/backends\|taking its rings over" &&
     fail "dd's QEMU logged errors"
 log "dd's QEMU serving on: $fds1 fds as before, no grant mapping; knb still served"
