@@ -47,6 +47,16 @@ static unsigned int tx_statuses(Fake *f, int16_t *status, unsigned int max)
     return n;
 }
 
+/* Fail the next @n grant calls of the way @mode reaches guest data. */
+static void fail_grant_calls(Fake *f, NetifGrantMode mode, int n)
+{
+    if (mode == NETIF_GRANT_MAP) {
+        f->fail_map_calls = n;
+    } else {
+        f->fail_copy_calls = n;
+    }
+}
+
 /*
  * A batch's grant operation fails once: every packet is tried on its own
  * and goes through.  Twice: the first packet is answered ERROR (tx_grant),
@@ -64,11 +74,7 @@ static void tx_grant_fails(NetifGrantMode mode)
     fake_start(&f);
 
     tx_send_frames(&f, 3, frame, sizeof(frame));
-    if (mode == NETIF_GRANT_MAP) {
-        f.fail_map_calls = 1;
-    } else {
-        f.fail_copy_calls = 1;
-    }
+    fail_grant_calls(&f, mode, 1);
     netif_tx_poll(f.q, BUDGET);
     g_assert_cmpuint(f.written->len, ==, 3);
     g_assert_cmpuint(tx_statuses(&f, st, G_N_ELEMENTS(st)), ==, 3);
@@ -78,11 +84,7 @@ static void tx_grant_fails(NetifGrantMode mode)
     g_assert_cmpuint(calls, ==, 1 + 3);
 
     tx_send_frames(&f, 2, frame, sizeof(frame));
-    if (mode == NETIF_GRANT_MAP) {
-        f.fail_map_calls = 2;
-    } else {
-        f.fail_copy_calls = 2;
-    }
+    fail_grant_calls(&f, mode, 2);
     netif_tx_poll(f.q, BUDGET);
     g_assert_cmpuint(f.written->len, ==, 4);
     g_assert_cmpuint(tx_statuses(&f, st, G_N_ELEMENTS(st)), ==, 2);
