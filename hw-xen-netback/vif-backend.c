@@ -329,7 +329,7 @@ static const TypeInfo xen_vif_backend_types[] = {
         .instance_init = xen_vif_backend_instance_init,
         .instance_finalize = xen_vif_backend_instance_finalize,
         .class_init = xen_vif_backend_class_init,
-        .interfaces = (const InterfaceInfo[]) {
+        .interfaces = (InterfaceInfo[]) {
             { TYPE_USER_CREATABLE },
             { }
         },
