@@ -160,7 +160,8 @@ static void xen_netback_queue_set_evtchn_handler(XenNetbackQueue *queue,
                                                  bool on);
 
 /* Called from the queue's thread; teardown belongs to the main loop. */
-static void xen_netback_op_fatal(void *opaque, const char *msg)
+static void xen_netback_op_fatal(void *opaque, NetifCause cause,
+                                 const char *msg)
 {
     XenNetbackQueue *queue = opaque;
 
@@ -169,7 +170,7 @@ static void xen_netback_op_fatal(void *opaque, const char *msg)
     xen_netback_queue_set_evtchn_handler(queue, false);
     timer_del(queue->rx_timer);
     queue->cfg.fault(queue->cfg.opaque, queue->cfg.generation,
-                     queue->cfg.index, msg);
+                     queue->cfg.index, netif_cause_name(cause), msg);
 }
 
 /* Called from the queue's thread. */

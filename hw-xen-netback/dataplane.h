@@ -26,10 +26,12 @@ typedef struct XenNetbackQueue XenNetbackQueue;
  * @generation: the queue has stopped serving its rings.  Called from the
  * queue's thread (an IOThread, or the main loop without one), so the
  * callee must only record the fault and act on it in the main loop.
- * @msg is only valid during the call.
+ * @cause is a static string (the engine's cause name); @msg is only
+ * valid during the call.
  */
 typedef void XenNetbackFaultFn(void *opaque, unsigned int generation,
-                               unsigned int index, const char *msg);
+                               unsigned int index, const char *cause,
+                               const char *msg);
 
 /*
  * Queue @index's guest stopped taking received frames (@stalled), or

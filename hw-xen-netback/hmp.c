@@ -47,7 +47,9 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
                        (unsigned int)QAPI_LIST_LENGTH(info->queues),
                        info->max_queues);
         if (info->error) {
-            monitor_printf(mon, "  error: %s\n", info->error);
+            monitor_printf(mon, "  error: %s (%s; %" PRIu64 " faults so far)\n",
+                           info->error, info->fault_cause ?: "?",
+                           info->faults);
         }
         if (info->has_control_messages) {
             monitor_printf(mon, "  control ring: %" PRIu64 " messages, %"

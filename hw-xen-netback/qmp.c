@@ -100,6 +100,8 @@ static XenNetbackInfo *xen_netback_info(XenNetbackDevice *netback)
     info->grant_mode = netback->grant_mode;
     info->max_queues = netback->max_queues;
     info->error = g_strdup(netback->error);
+    info->fault_cause = g_strdup(netback->error_cause);
+    info->faults = netback->faults;
     info->static_grants = netback->static_grants;
     if (netback->ctrl) {
         NetifCtrlStats cs;

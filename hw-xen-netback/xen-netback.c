@@ -252,9 +252,11 @@ static void xen_netback_disconnect(XenNetbackDevice *netback)
 }
 
 static void xen_netback_queue_fault(void *opaque, unsigned int generation,
-                                    unsigned int index, const char *msg);
+                                    unsigned int index, const char *cause,
+                                    const char *msg);
 static void xen_netback_report_fault(XenNetbackDevice *netback,
-                                     unsigned int generation, char *msg);
+                                     unsigned int generation,
+                                     const char *cause, char *msg);
 static void xen_netback_queue_stall(void *opaque, unsigned int index,
                                     bool stalled);
 
@@ -322,7 +324,8 @@ static void xen_netback_ctrl_fault(void *opaque, const char *msg)
 {
     XenNetbackDevice *netback = opaque;
 
-    xen_netback_report_fault(netback, netback->generation, g_strdup(msg));
+    xen_netback_report_fault(netback, netback->generation, "control",
+                             g_strdup(msg));
 }
 
 static const XenNetbackCtrlOps xen_netback_ctrl_ops = {
@@ -417,10 +420,18 @@ static void xen_netback_log_guest_error(XenNetbackDevice *netback,
 }
 
 /* Record a fault for the administrator and the toolstack. */
+/*
+ * The frontend broke a rule: @cause (a static string: the engine's cause
+ * name, "control" or "connect") and @msg stay for the administrator until
+ * it connects again.
+ */
 static void xen_netback_set_error(XenNetbackDevice *netback,
-                                  const char *msg)
+                                  const char *cause, const char *msg)
 {
     XenDevice *xendev = &netback->xendev;
+
+    netback->error_cause = cause;
+    netback->faults++;
 
     xen_netback_log_guest_error(netback, msg);
     xen_device_backend_printf(xendev, "error", "%s", msg);
@@ -438,13 +449,14 @@ static void xen_netback_clear_error(XenNetbackDevice *netback)
         return;
     }
     g_clear_pointer(&netback->error, g_free);
+    netback->error_cause = NULL;
     node = g_strdup_printf("%s/error", xendev->backend_path);
     xs_node_destroy(xendev->xsh, XBT_NULL, node, NULL);
 }
 
 /* Stop the vif after a fatal guest fault. */
 static void xen_netback_fatal_error(XenNetbackDevice *netback,
-                                    const char *msg)
+                                    const char *cause, const char *msg)
 {
     if (netback->disabled) {
         return;
@@ -452,20 +464,25 @@ static void xen_netback_fatal_error(XenNetbackDevice *netback,
     netback->disabled = true;
     trace_xen_netback_fatal_error(netback->xendev.frontend_id, netback->vif,
                                   msg);
-    xen_netback_set_error(netback, msg);
+    xen_netback_set_error(netback, cause, msg);
     xen_netback_disconnect(netback);
     xen_device_backend_set_state(&netback->xendev, XenbusStateClosing);
 }
 
-/* Record a fault of connection @generation for fault_bh; any thread. */
+/*
+ * Record a fault of connection @generation for fault_bh; any thread.
+ * @cause is a static string.
+ */
 static void xen_netback_report_fault(XenNetbackDevice *netback,
-                                     unsigned int generation, char *msg)
+                                     unsigned int generation,
+                                     const char *cause, char *msg)
 {
     qemu_mutex_lock(&netback->fault_lock);
     /* The first fault of a connection is the one to report. */
     if (!netback->fault_msg || netback->fault_generation != generation) {
         g_free(netback->fault_msg);
         netback->fault_msg = msg;
+        netback->fault_cause = cause;
         netback->fault_generation = generation;
     } else {
         g_free(msg);
@@ -476,9 +493,10 @@ static void xen_netback_report_fault(XenNetbackDevice *netback,
 
 /* Called from a queue's thread (see XenNetbackFaultFn). */
 static void xen_netback_queue_fault(void *opaque, unsigned int generation,
-                                    unsigned int index, const char *msg)
+                                    unsigned int index, const char *cause,
+                                    const char *msg)
 {
-    xen_netback_report_fault(opaque, generation,
+    xen_netback_report_fault(opaque, generation, cause,
                              g_strdup_printf("queue %u: %s", index, msg));
 }
 
@@ -519,12 +537,14 @@ static void xen_netback_fault_bh(void *opaque)
     XenNetbackDevice *netback = opaque;
     g_autofree char *msg = NULL;
     unsigned int generation;
+    const char *cause;
 
     if (netback->in_transition) {
         return;     /* xen_netback_end_transition() schedules us again */
     }
     qemu_mutex_lock(&netback->fault_lock);
     msg = g_steal_pointer(&netback->fault_msg);
+    cause = netback->fault_cause;
     generation = netback->fault_generation;
     qemu_mutex_unlock(&netback->fault_lock);
 
@@ -537,7 +557,7 @@ static void xen_netback_fault_bh(void *opaque)
                                       netback->vif, generation, msg);
         return;
     }
-    xen_netback_fatal_error(netback, msg);
+    xen_netback_fatal_error(netback, cause, msg);
 }
 
 /*
@@ -634,7 +654,8 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
              * Reported here, once, as the frontend's fault; xen-bus would
              * only report it again.
              */
-            xen_netback_set_error(netback, error_get_pretty(local_err));
+            xen_netback_set_error(netback, "connect",
+                                  error_get_pretty(local_err));
             error_free(local_err);
             xen_device_backend_set_state(xendev, XenbusStateClosing);
             break;

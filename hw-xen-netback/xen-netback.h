@@ -64,10 +64,13 @@ struct XenNetbackDevice {
     Notifier shutdown;          /* QEMU is exiting: stop serving */
     bool shutting_down;
     char *error;                /* why, for query-xen-netback */
+    const char *error_cause;    /* which rule, a static string */
+    uint64_t faults;            /* fatal faults and refused connects */
 
     /* a fault a queue reported, for fault_bh (under fault_lock) */
     QemuMutex fault_lock;
     unsigned int fault_generation;
+    const char *fault_cause;
     char *fault_msg;
 
     /* queues whose guest stopped taking frames (under stall_lock) */

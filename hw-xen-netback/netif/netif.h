@@ -70,10 +70,11 @@ typedef struct NetifQueueOps {
     /*
      * The frontend did something only a broken or malicious frontend does.
      * The queue is already disabled and will not touch the rings again; the
-     * glue should stop the vif and write @msg to xenstore "error".
-     * @msg is only valid during the call.
+     * glue should stop the vif and write @msg to xenstore "error";
+     * @cause (a fatal kind) says which rule was broken.  @msg is only
+     * valid during the call.
      */
-    void (*fatal)(void *opaque, const char *msg);
+    void (*fatal)(void *opaque, NetifCause cause, const char *msg);
     /*
      * The guest stopped taking frames (@stalled: it posted no receive
      * request for rx_stall_us) or takes them again.  While stalled, the

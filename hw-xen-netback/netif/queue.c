@@ -43,7 +43,7 @@ void netif_fatal(NetifQueue *q, NetifCause cause, const char *fmt, ...)
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    q->ops->fatal(q->opaque, msg);
+    q->ops->fatal(q->opaque, cause, msg);
 }
 
 static bool netif_config_check(const NetifConfig *cfg, GError **errp)

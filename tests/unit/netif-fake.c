@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#define _GNU_SOURCE             /* memfd_create() */
 #include <errno.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "netif-fake.h"
 
@@ -20,8 +22,30 @@ static FakeGrant *fake_lookup(Fake *f, uint32_t ref)
 /*
  * Like gntdev: all or nothing.  The area is a private copy of the pages;
  * unmap checks that a read-only mapping was not written and, for a
- * writable one, writes it back.
+ * writable one, writes it back.  Aliased, the area maps the pages
+ * themselves, read-only ones without write permission.
  */
+static uint8_t *fake_map_alias(Fake *f, const uint32_t *refs, unsigned int nr,
+                               bool writable)
+{
+    int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+    uint8_t *addr;
+    unsigned int i;
+
+    /* Reserve the span, then put each page in its place. */
+    addr = mmap(NULL, (size_t)nr * NETIF_PAGE_SIZE, PROT_NONE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert(addr != MAP_FAILED);
+    for (i = 0; i < nr; i++) {
+        void *p = mmap(addr + (size_t)i * NETIF_PAGE_SIZE, NETIF_PAGE_SIZE,
+                       prot, MAP_SHARED | MAP_FIXED, f->pool_fd,
+                       (off_t)refs[i] * NETIF_PAGE_SIZE);
+
+        g_assert(p == addr + (size_t)i * NETIF_PAGE_SIZE);
+    }
+    return addr;
+}
+
 static void *fake_map(void *opaque, const uint32_t *refs, unsigned int nr,
                       bool writable)
 {
@@ -44,15 +68,18 @@ static void *fake_map(void *opaque, const uint32_t *refs, unsigned int nr,
     }
 
     m = g_new0(FakeMapping, 1);
-    m->addr = g_aligned_alloc(nr, NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
+    m->addr = f->alias ? fake_map_alias(f, refs, nr, writable) :
+              g_aligned_alloc(nr, NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
     m->refs = g_memdup2(refs, nr * sizeof(*refs));
     m->nr = nr;
     m->writable = writable;
     for (i = 0; i < nr; i++) {
         FakeGrant *g = fake_lookup(f, refs[i]);
 
-        memcpy(m->addr + (size_t)i * NETIF_PAGE_SIZE, g->page,
-               NETIF_PAGE_SIZE);
+        if (!f->alias) {
+            memcpy(m->addr + (size_t)i * NETIF_PAGE_SIZE, g->page,
+                   NETIF_PAGE_SIZE);
+        }
         g->mapped++;
     }
     f->map_ops += nr;
@@ -80,14 +107,20 @@ static int fake_unmap(void *opaque, void *addr, const uint32_t *refs,
 
             g_assert_cmpuint(m->refs[j], ==, refs[j]);
             g_assert_cmpint(g->mapped, >, 0);
-            if (m->writable) {
+            if (f->alias) {
+                /* nothing to write back or compare: it is the page */
+            } else if (m->writable) {
                 memcpy(g->page, page, NETIF_PAGE_SIZE);
             } else {
                 g_assert(memcmp(g->page, page, NETIF_PAGE_SIZE) == 0);
             }
             g->mapped--;
         }
-        g_aligned_free(m->addr);
+        if (f->alias) {
+            g_assert(munmap(m->addr, (size_t)nr * NETIF_PAGE_SIZE) == 0);
+        } else {
+            g_aligned_free(m->addr);
+        }
         g_free(m->refs);
         g_free(m);
         g_ptr_array_remove_index_fast(f->mappings, i);
@@ -197,13 +230,21 @@ static void fake_notify(void *opaque, bool rx)
     }
 }
 
-static void fake_fatal(void *opaque, const char *msg)
+static void fake_ctrl_fatal(void *opaque, const char *msg)
 {
     Fake *f = opaque;
 
     f->fatal_count++;
     g_free(f->fatal_msg);
     f->fatal_msg = g_strdup(msg);
+}
+
+static void fake_fatal(void *opaque, NetifCause cause, const char *msg)
+{
+    Fake *f = opaque;
+
+    f->fatal_cause = cause;
+    fake_ctrl_fatal(opaque, msg);
 }
 
 static void fake_rx_stall(void *opaque, bool stalled)
@@ -267,7 +308,7 @@ static const NetifCtrlOps fake_ctrl_ops = {
     .static_add = fake_ctrl_static_add,
     .static_del = fake_ctrl_static_del,
     .notify = fake_ctrl_notify,
-    .fatal = fake_fatal,
+    .fatal = fake_ctrl_fatal,
 };
 
 static void *fake_page_alloc(void)
@@ -312,6 +353,20 @@ void fake_init(Fake *f, NetifGrantMode mode)
     };
 }
 
+void fake_alias_maps(Fake *f)
+{
+    size_t size = (size_t)FAKE_NR_GRANTS * NETIF_PAGE_SIZE;
+
+    g_assert(!f->alias && f->next_gref == 1);
+    f->pool_fd = memfd_create("netif-fake-grants", MFD_CLOEXEC);
+    g_assert(f->pool_fd >= 0);
+    g_assert(ftruncate(f->pool_fd, size) == 0);
+    f->pool = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+                   f->pool_fd, 0);
+    g_assert(f->pool != MAP_FAILED);
+    f->alias = true;
+}
+
 void fake_start(Fake *f)
 {
     GError *err = NULL;
@@ -325,6 +380,10 @@ uint8_t *fake_page(Fake *f, uint32_t gref)
 {
     unsigned int i;
 
+    if (f->alias) {
+        g_assert(fake_lookup(f, gref));
+        return f->grants[gref].page;
+    }
     for (i = 0; i < f->mappings->len; i++) {
         FakeMapping *m = g_ptr_array_index(f->mappings, i);
 
@@ -341,7 +400,9 @@ void fake_guest_write(Fake *f, uint32_t gref, size_t offset,
 {
     g_assert(fake_lookup(f, gref) && offset + len <= NETIF_PAGE_SIZE);
     memcpy(f->grants[gref].page + offset, data, len);
-    memcpy(fake_page(f, gref) + offset, data, len);
+    if (!f->alias) {
+        memcpy(fake_page(f, gref) + offset, data, len);
+    }
 }
 
 void fake_static_add(Fake *f, uint32_t *grefs, unsigned int nr, bool ro)
@@ -465,7 +526,13 @@ void fake_cleanup(Fake *f)
     g_ptr_array_free(f->mappings, true);
     for (i = 0; i < FAKE_NR_GRANTS; i++) {
         g_assert_cmpint(f->grants[i].mapped, ==, 0);
-        g_aligned_free(f->grants[i].page);
+        if (!f->alias) {
+            g_aligned_free(f->grants[i].page);
+        }
+    }
+    if (f->alias) {
+        munmap(f->pool, (size_t)FAKE_NR_GRANTS * NETIF_PAGE_SIZE);
+        close(f->pool_fd);
     }
     g_ptr_array_free(f->written, true);
     g_queue_clear_full(&f->readable, (GDestroyNotify)g_byte_array_unref);
@@ -490,7 +557,12 @@ uint32_t fake_grant(Fake *f, const void *data, size_t len, size_t offset,
 
     g = &f->grants[ref];
     /* Page-aligned, as a granted page is in the frontend and a mapping. */
-    g->page = g_aligned_alloc0(1, NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
+    if (f->alias) {
+        g->page = f->pool + (size_t)ref * NETIF_PAGE_SIZE;
+        memset(g->page, 0, NETIF_PAGE_SIZE);
+    } else {
+        g->page = g_aligned_alloc0(1, NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
+    }
     g->readonly = readonly;
     g_assert(offset + len <= NETIF_PAGE_SIZE);
     if (len) {
@@ -506,7 +578,9 @@ void fake_revoke(Fake *f, uint32_t gref)
     g_assert(g);
     /* What netfront reports as "Grant still in use by backend domain". */
     g_assert_cmpint(g->mapped, ==, 0);
-    g_aligned_free(g->page);
+    if (!f->alias) {
+        g_aligned_free(g->page);
+    }
     g->page = NULL;
 }
 

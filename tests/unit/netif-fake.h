@@ -38,6 +38,13 @@ typedef struct Fake {
     unsigned int map_ops;
     int fail_map_calls;         /* fail that many map calls */
     int fail_copy_calls;        /* fail that many copy calls, copying nothing */
+    /*
+     * fake_alias_maps(): the granted pages are one shared memory file and
+     * a map maps those very pages, as under Xen.
+     */
+    bool alias;
+    int pool_fd;
+    uint8_t *pool;              /* the pages of every gref, in gref order */
 
     /* tap */
     GPtrArray *written;         /* of GByteArray: vnet header + frame */
@@ -49,6 +56,7 @@ typedef struct Fake {
     /* event channels and faults */
     unsigned int notify_tx, notify_rx;
     unsigned int fatal_count;
+    NetifCause fatal_cause;     /* the queue's last (not the control's) */
     char *fatal_msg;
     bool stalled;               /* what ops->rx_stall said last */
     unsigned int stall_changes;
@@ -76,6 +84,13 @@ extern const NetifQueueOps fake_ops;
 void fake_init(Fake *f, NetifGrantMode mode);
 void fake_start(Fake *f);
 void fake_cleanup(Fake *f);
+
+/*
+ * Make maps alias the guest's pages instead of copying them, before any
+ * fake_grant(): what the guest writes later shows through every mapping
+ * (to catch double fetches), and a read-only mapping faults on write.
+ */
+void fake_alias_maps(Fake *f);
 
 /* Grant a page holding @len bytes of @data at @offset. */
 uint32_t fake_grant(Fake *f, const void *data, size_t len, size_t offset,
@@ -123,9 +138,9 @@ uint16_t fake_ref_csum(const uint8_t *buf, size_t len, uint32_t sum);
 bool fake_l4_csum_ok(const uint8_t *frame, size_t len, int ip, bool vlan);
 
 /*
- * The guest's view of its page @gref.  The fake's maps copy, so a page
- * under a live mapping of that gref alone (a static grant) is that
- * mapping: what the guest and the backend share.
+ * The guest's view of its page @gref.  The fake's maps copy (unless
+ * aliased), so a page under a live mapping of that gref alone (a static
+ * grant) is that mapping: what the guest and the backend share.
  */
 uint8_t *fake_page(Fake *f, uint32_t gref);
 /* The guest writes into its page @gref (seen through any live mapping). */

@@ -365,8 +365,7 @@ static void test_bad_gref(void)
         /* netfront ids 3..5 */
         fake_tx_send(&f, frame, len, 1000, 0, NULL, 0);
         f.grants[f.next_gref - 2].readonly = true;
-        g_free(f.grants[f.next_gref - 2].page);
-        f.grants[f.next_gref - 2].page = NULL;
+        fake_revoke(&f, f.next_gref - 2);
         fake_tx_send(&f, frame, len, 1000, 0, NULL, 0);
 
         g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
@@ -406,6 +405,7 @@ static void assert_fatal(Fake *f, NetifCause cause)
     NetifStats st;
 
     g_assert_cmpuint(f->fatal_count, ==, 1);
+    g_assert_cmpint(f->fatal_cause, ==, cause);
     g_assert_cmpuint(f->tx_sring->rsp_prod, ==, 0);
     g_assert_cmpuint(fake_nr_mapped(f), ==, 0);
     netif_queue_get_stats(f->q, &st);
