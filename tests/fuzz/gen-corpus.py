@@ -141,6 +141,110 @@ def tx_seeds():
     return seeds
 
 
+# fuzz-netif-tx-race: the requests of fuzz-netif-tx, then races.
+RACE_PAGE = 0x20
+R_GREF, R_OFFSET, R_FLAGS, R_ID, R_SIZE = (1 << i for i in range(5))
+STATIC = 16
+
+
+def race_ring(skip, slot, mask, req):
+    return bytes([skip, slot, mask]) + req + b'\0'
+
+
+def race_page(skip, slot, delta, data):
+    assert 0 < len(data) <= 11
+    return bytes([skip | RACE_PAGE, slot]) + struct.pack('<HB', delta,
+                                                         len(data) - 1) + \
+        data.ljust(11, b'\0')
+
+
+def race_salt(gref):
+    return (gref - 1) * 0x35 & 0xff
+
+
+def for_page(gref, data):
+    """The template that puts @data in page @gref."""
+    return bytes(b ^ race_salt(gref) for b in data)
+
+
+def tx_race_input(config, batch, records, races, pages):
+    out = bytes([config, batch, len(records)])
+    for ctl, req in records:
+        assert len(req) == 12
+        out += bytes([ctl & ~BOGUS]) + req
+    return out + bytes([len(races)]) + b''.join(races) + pages
+
+
+# A race comes that many points after the one before.  Map mode, one
+# batch: points 0-1 at the map, 2-3 at each writev, then two at the unmap;
+# copy mode has the copy's two instead of the map's, none after.
+RACES = [
+    # at the map: a whole new first slot, a byte the check sees (TCP window)
+    race_ring(0, 0, 0, txreq(3, 7, NETTXF_MORE_DATA, 0x55, 1000)),
+    race_page(0, 0, 48, b'\x12\x34'),
+    # at the first writev, after the check: other slots, headers, payload
+    race_ring(2, 1, R_SIZE, txreq(0, 0, 0, 0, 4096)),
+    race_ring(0, 2, R_OFFSET | R_GREF, txreq(5, 3000, 0, 0, 0)),
+    race_page(0, 0, 14, b'\x4f' + b'\xff' * 10),
+    race_page(0, 0, 23, b'\x11'),
+    race_page(0, 0, 300, b'\xee' * 11),
+    race_ring(0, 3, R_FLAGS | R_ID, txreq(0, 0, NETTXF_EXTRA_INFO, 0x77, 0)),
+    # later writes and the unmap: ids, the rest
+    race_ring(1, 0, R_ID, txreq(0, 0, 0, 0x99, 0)),
+    race_page(1, 1, 40, b'\x00' * 11),
+    race_ring(1, 4, 0, gso(2, 1)),
+]
+
+
+def tx_race_seeds():
+    pkt = frame(4, 6, payload=200)
+    seeds = {}
+    for name, data in tx_seeds().items():
+        if name in ('bogus-prod', 'eagain'):
+            continue
+        config, batch, n = data[0], data[1], data[2]
+        records = [(data[3 + 13 * i], data[4 + 13 * i:16 + 13 * i])
+                   for i in range(n)]
+        gref = struct.unpack('<I', records[0][1][:4])[0] % 20
+        pages = for_page(gref, data[3 + 13 * n:])
+        seeds[name] = tx_race_input(config, batch, records, RACES, pages)
+        seeds[name + '-copy'] = tx_race_input(config | 1, batch, records,
+                                              RACES, pages)
+    # the tap full: pages rewritten while a batch waits on it
+    seeds['eagain'] = tx_race_input(0, 3, [
+        (PUBLISH, txreq(1, 0, NETTXF_CSUM_BLANK, 0, len(pkt))),
+        (PUBLISH, txreq(1, 0, NETTXF_CSUM_BLANK, 1, len(pkt))),
+        (PUBLISH | POLL | TAP_FULL | (1 << 5), txreq(2, 0, 0, 2, 60)),
+        (PUBLISH | POLL, txreq(1, 0, 0, 3, 60)),
+    ], [race_page(3, 1, 20, b'\xff' * 11), race_page(0, 1, 200, b'\x01'),
+        race_ring(0, 1, R_SIZE | R_OFFSET, txreq(0, 4000, 0, 0, 96)),
+        race_page(2, 0, 30, b'\x99' * 4)], pkt)
+    # static grants: slots in pages 9..16 read the standing mappings
+    for copy in (0, 1):
+        seeds['static' + ('-copy' if copy else '')] = tx_race_input(
+            STATIC | copy | 4, 63, last([
+                (0, txreq(9, 0, NETTXF_EXTRA_INFO | NETTXF_CSUM_BLANK |
+                          NETTXF_MORE_DATA, 1, 5000)),
+                (0, gso(1, 1448)),
+                (0, txreq(12, 0, NETTXF_MORE_DATA, 2, 904)),
+                (0, txreq(2, 0, 0, 3, 2000)),
+            ]), [race_page(2, 0, 14, b'\x46'), race_page(0, 0, 34, b'\x01'),
+                 race_ring(0, 0, R_SIZE, txreq(0, 0, 0, 0, 100)),
+                 race_page(0, 2, 100, b'\x42' * 11),
+                 race_ring(0, 2, R_GREF, txreq(16, 0, 0, 0, 0))],
+            for_page(9, pkt))
+    # one packet a batch: the guest rewrites the next packet's headers
+    # before they are checked (at the unmap, the map), then after
+    seeds['batches'] = tx_race_input(4, 0, last([
+        (0, txreq(1, 0, NETTXF_CSUM_BLANK, i, len(pkt))) for i in range(4)
+    ]), [race_page(4, 0, 23, b'\x11'), race_page(2, 0, 34, b'\x9c\x41'),
+         race_page(2, 0, 23, b'\x06'), race_page(0, 0, 14, b'\x46'),
+         race_ring(0, 0, R_SIZE | R_FLAGS, txreq(0, 0, NETTXF_MORE_DATA, 0,
+                                                 10)),
+         race_page(2, 0, 14, b'\x45')], pkt)
+    return seeds
+
+
 def vnet(flags=0, gso_type=0, hdr_len=0, gso_size=0, start=0, off=0):
     return struct.pack('<BBHHHHH', flags, gso_type, hdr_len, gso_size, start,
                        off, 0)
@@ -408,6 +512,7 @@ def write(target, seeds):
 
 
 write('tx', tx_seeds())
+write('tx-race', tx_race_seeds())
 write('rx', rx_seeds())
 write('hdr', hdr_seeds())
 write('ctrl', ctrl_seeds())
