@@ -27,17 +27,25 @@
 #include "ring.h"
 #include "xs.h"
 
-#define BAD_GREF        0xfff0u /* never granted: beyond any v1 table */
-
 static unsigned int pkt_seq;
+
+/*
+ * The queue a case plays on: the last one, so that on a multi-queue vif
+ * served by IOThreads (NAME@VIF/QUEUES) the bad input reaches a queue
+ * other than the first, in another IOThread than queue 0's.
+ */
+VifQueue *case_queue(Vif *v)
+{
+    return &v->q[v->nr_queues ? v->nr_queues - 1 : 0];
+}
 
 /*
  * One single-slot UDP packet on queue 0; its response status, or -100 on
  * timeout.
  */
-static int send_good(Vif *v, const char *tag)
+int send_good(Vif *v, const char *tag)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     uint8_t frame[256];
     char text[96];
     int16_t st;
@@ -54,7 +62,7 @@ static int send_good(Vif *v, const char *tag)
 }
 
 /* Connect and check that a well-formed packet goes through. */
-static bool case_begin(Vif *v, Detail *d, const char *name)
+bool case_begin(Vif *v, Detail *d, const char *name)
 {
     int st;
 
@@ -71,7 +79,7 @@ static bool case_begin(Vif *v, Detail *d, const char *name)
 }
 
 /* The vif must still be Connected with no fault, and still carry traffic. */
-static bool expect_alive(Vif *v, Detail *d, const char *name)
+bool expect_alive(Vif *v, Detail *d, const char *name)
 {
     int st;
 
@@ -92,6 +100,11 @@ static bool expect_alive(Vif *v, Detail *d, const char *name)
         return false;
     }
     note(d, "vif still Connected, next packet OKAY");
+    /* dom0 reads the counters this connection left (it may expect some). */
+    if (opt_sync && !sync_point("alive %s %d", name, v->index)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
     return true;
 }
 
@@ -99,7 +112,7 @@ static bool expect_alive(Vif *v, Detail *d, const char *name)
  * The backend must give up on us: Closing within a few seconds, with an
  * error node that says why (containing @keyword).
  */
-static bool expect_fatal(Vif *v, Detail *d, const char *name,
+bool expect_fatal(Vif *v, Detail *d, const char *name,
                          const char *keyword)
 {
     int64_t t0 = now_ms();
@@ -178,9 +191,9 @@ static bool case_good(Vif *v, Detail *d)
     if (!case_begin(v, d, "good")) {
         return false;
     }
-    rx_post(&v->q[0], RX_POOL);
+    rx_post(case_queue(v), RX_POOL);
     /* case_begin()'s packet was the first. */
-    okay = 1 + send_batches(v, &v->q[0], d, "good",
+    okay = 1 + send_batches(v, case_queue(v), d, "good",
                             opt_count > 1 ? opt_count - 1 : 0);
     note(d, "%u/%u packets OKAY", okay, opt_count);
     return okay == opt_count;
@@ -188,7 +201,7 @@ static bool case_good(Vif *v, Detail *d)
 
 static bool case_bad_gref(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     uint8_t frame[256];
     unsigned int sizes[2];
     int16_t st[4];
@@ -234,7 +247,7 @@ static bool case_bad_gref(Vif *v, Detail *d)
 
 static bool case_bad_gref_flood(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     netif_tx_request_t req = { .gref = BAD_GREF };
     unsigned int i, refused = 0, passed = 0;
     uint8_t frame[256];
@@ -317,7 +330,7 @@ static bool case_bad_num_queues(Vif *v, Detail *d)
 
 static bool case_offset_overflow(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     uint8_t frame[256];
     size_t len;
     unsigned int size;
@@ -337,7 +350,7 @@ static bool case_offset_overflow(Vif *v, Detail *d)
 
 static bool case_size_chain(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     uint8_t frame[512];
     unsigned int sizes[2] = { 60, 200 };
     int16_t st[2];
@@ -363,7 +376,7 @@ static bool case_size_chain(Vif *v, Detail *d)
 
 static bool case_too_many_slots(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     unsigned int sizes[25], i;
     uint8_t frame[25 * 64];
 
@@ -382,7 +395,7 @@ static bool case_too_many_slots(Vif *v, Detail *d)
 
 static bool case_bogus_req_prod(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
 
     if (!case_begin(v, d, "bogus-req-prod")) {
         return false;
@@ -401,7 +414,7 @@ static bool case_unknown_extra(Vif *v, Detail *d)
     struct netif_extra_info extra = {
         .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
     };
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     netif_tx_front_ring_t *tx = &q->tx;
     size_t len;
 
@@ -421,7 +434,7 @@ static bool case_unknown_extra(Vif *v, Detail *d)
 
 static bool case_zero_length_frags(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     uint8_t frame[512];
     int16_t st[8];
     unsigned int i, n, ok = 0;
@@ -467,7 +480,7 @@ static bool case_header_split(Vif *v, Detail *d)
         "split in the IP header", "split in the Ethernet header",
         "16 one-byte slots",
     };
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     uint8_t frame[512];
     unsigned int s[18], i, k, nr;
     int16_t st[18];
@@ -525,14 +538,14 @@ static bool case_header_split(Vif *v, Detail *d)
  */
 static bool case_revoke_rings(Vif *v, Detail *d)
 {
-    Grants *g[] = { &v->q[0].rings };
+    Grants *g[] = { &case_queue(v)->rings };
     int n;
 
     if (!case_begin(v, d, "revoke-rings")) {
         return false;
     }
     leak_check_mark();
-    grants_free(&v->q[0].rings);    /* its rings must not be used now */
+    grants_free(&case_queue(v)->rings);    /* its rings must not be used now */
     n = leak_check_count(g, 1);
     if (!leak_check_usable()) {
         note(d, "released the ring grants while Connected; "
@@ -598,6 +611,7 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
 
 #define CLOSING_FAULT_ROUNDS    24
 #define STORM_MS                5000
+#define EVENT_STORM_MS          10000   /* dom0 measures two vifs meanwhile */
 #define RECONNECT_CYCLES        200
 
 static int64_t now_us(void)
@@ -817,8 +831,8 @@ static bool case_removal_fault(Vif *v, Detail *d)
  * Kick the backend as fast as we can for 5 s with nothing on the rings.
  * It must stay Connected and serving (dom0 watches it meanwhile).
  */
-/* Kick @port for STORM_MS with nothing on its ring; how many kicks. */
-static unsigned int kick_storm(int fd, int port, Detail *d)
+/* Kick @port for @ms with nothing on its ring; how many kicks. */
+static unsigned int kick_storm(int fd, int port, unsigned int ms, Detail *d)
 {
     unsigned int kicks = 0, i;
     int64_t t0 = now_ms(), t;
@@ -833,7 +847,7 @@ static unsigned int kick_storm(int fd, int port, Detail *d)
             evtchn_drain(fd);
         }
         t = now_ms();
-    } while (t - t0 < STORM_MS);
+    } while (t - t0 < ms);
     evtchn_drain(fd);
     note(d, "%u kicks in %lld ms (%lld/s)", kicks, (long long)(t - t0),
          (long long)kicks * 1000 / (t - t0));
@@ -842,17 +856,31 @@ static unsigned int kick_storm(int fd, int port, Detail *d)
 
 static bool case_event_storm(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     unsigned int kicks;
 
     if (!case_begin(v, d, "event-storm")) {
+        return false;
+    }
+    /*
+     * The control: this vCPU busy as long, without a kick, so dom0 can
+     * tell what the storm costs the backend from what our spinning costs
+     * a machine with two physical CPUs.
+     */
+    if (!sync_point("spin-begin")) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    spin_us(STORM_MS * 1000);
+    if (!sync_point("spin-end")) {
+        note(d, "no rendezvous with dom0");
         return false;
     }
     if (!sync_point("storm-begin")) {
         note(d, "no rendezvous with dom0");
         return false;
     }
-    kicks = kick_storm(q->evtchn_fd, q->port, d);
+    kicks = kick_storm(q->evtchn_fd, q->port, EVENT_STORM_MS, d);
     if (!sync_point("storm-end %u", kicks)) {
         note(d, "no rendezvous with dom0");
         return false;
@@ -1314,7 +1342,7 @@ static bool case_ctrl_event_storm(Vif *v, Detail *d)
         note(d, "no rendezvous with dom0");
         return false;
     }
-    kicks = kick_storm(v->ctrl_fd, v->ctrl_port, d);
+    kicks = kick_storm(v->ctrl_fd, v->ctrl_port, STORM_MS, d);
     if (!sync_point("ctrl-storm-end %d %u", v->index, kicks)) {
         note(d, "no rendezvous with dom0");
         return false;
@@ -1450,6 +1478,18 @@ const Case cases[] = {
     { "ctrl-bogus-prod", case_ctrl_bogus_prod },
     { "ctrl-event-storm", case_ctrl_event_storm },
     { "removal-fault", case_removal_fault },
+    { "tx-odd-chains", case_tx_odd_chains },
+    { "tx-bad-offloads", case_tx_bad_offloads },
+    { "gso-size-zero", case_gso_size_zero },
+    { "missing-slots", case_missing_slots },
+    { "req-prod-back", case_req_prod_back },
+    { "ring-tamper", case_ring_tamper },
+    { "rewrite-under", case_rewrite_under },
+    { "rx-bad-buffers", case_rx_bad_buffers },
+    { "rx-bogus-req-prod", case_rx_bogus_req_prod },
+    { "rx-trickle", case_rx_trickle },
+    { "connect-keys", case_connect_keys },
+    { "state-flap", case_state_flap },
     { "bench", case_bench },
     { "bench-static", case_bench_static },
 };

@@ -11,6 +11,7 @@
 
 #define UDP_SPORT       7008
 #define UDP_DPORT       7009    /* dom0's listener */
+#define TCP_DPORT       7012    /* nobody listens: the frames only cross */
 
 static uint16_t ip_csum(const uint8_t *p, size_t len, uint32_t sum)
 {
@@ -81,5 +82,61 @@ size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
         udp[6] = (uint8_t)(sum >> 8);
         udp[7] = (uint8_t)sum;
     }
+    return 14 + iplen;
+}
+
+/*
+ * The same with a TCP segment (PSH|ACK, no connection behind it) to port
+ * TCP_DPORT: for the GSO and checksum offload cases.  With @partial, the
+ * TCP checksum holds the pseudo-header sum.
+ */
+size_t build_tcp(uint8_t *f, const Vif *v, const char *text, size_t plen,
+                 bool partial)
+{
+    size_t tlen = strlen(text), tcplen, iplen;
+    uint8_t *ip = f + 14, *tcp = ip + 20;
+    uint32_t sum;
+
+    if (plen < tlen) {
+        plen = tlen;
+    }
+    tcplen = 20 + plen;
+    iplen = 20 + tcplen;
+    memset(f, 0xff, 6);
+    memcpy(f + 6, v->mac, 6);
+    f[12] = 0x08;
+    f[13] = 0x00;
+
+    memset(ip, 0, 20);
+    ip[0] = 0x45;
+    ip[2] = (uint8_t)(iplen >> 8);
+    ip[3] = (uint8_t)iplen;
+    ip[6] = 0x40;               /* DF */
+    ip[8] = 64;
+    ip[9] = 6;
+    memcpy(ip + 12, &opt_ip, 4);
+    memcpy(ip + 16, &opt_peer, 4);
+    sum = ip_csum(ip, 20, 0);
+    ip[10] = (uint8_t)(~sum >> 8);
+    ip[11] = (uint8_t)~sum;
+
+    memset(tcp, 0, 20);
+    tcp[0] = UDP_SPORT >> 8;
+    tcp[1] = UDP_SPORT & 0xff;
+    tcp[2] = TCP_DPORT >> 8;
+    tcp[3] = TCP_DPORT & 0xff;
+    tcp[7] = 1;                 /* seq 1 */
+    tcp[12] = 5 << 4;           /* 20-byte header */
+    tcp[13] = 0x18;             /* PSH|ACK */
+    tcp[14] = 0x02;             /* window 512 */
+    memcpy(tcp + 20, text, tlen);
+    memset(tcp + 20 + tlen, '.', plen - tlen);
+    sum = ip_csum(ip + 12, 8, 6 + (uint32_t)tcplen);
+    if (!partial) {
+        sum = ip_csum(tcp, tcplen, sum);
+        sum = ~sum;
+    }
+    tcp[16] = (uint8_t)(sum >> 8);
+    tcp[17] = (uint8_t)sum;
     return 14 + iplen;
 }

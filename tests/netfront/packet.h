@@ -15,4 +15,7 @@
 size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
                  bool partial);
 
+size_t build_tcp(uint8_t *f, const Vif *v, const char *text, size_t plen,
+                 bool partial);
+
 #endif

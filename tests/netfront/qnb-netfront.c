@@ -20,7 +20,8 @@
  * connects, sends a good packet (the static ones add their grants
  * first), does its thing, checks how the backend reacted, and
  * disconnects, so the next case reconnects on the same vif (the first
- * one, or --vif N, or N for a case given as NAME@N).  One line per case:
+ * one, or --vif N, or N for a case given as NAME@N; NAME@N/Q connects Q
+ * queues and plays on the last).  One line per case:
  *
  *     qnb-netfront: case NAME: PASS (vif N; details)
  *     qnb-netfront: case NAME: FAIL (vif N; details)
@@ -41,7 +42,8 @@
  * step or two, to tamper in between; with a control ring when a case
  * wants static grants) and disconnecting a vif, ctrl.c the control ring's
  * messages and the static grants (per queue), ring.c I/O on a queue's TX
- * and RX rings, packet.c the test packets, cases.c the cases and bench.c
+ * and RX rings, packet.c the test packets, cases.c the cases, hostile-tx.c,
+ * hostile-rx.c and hostile-connect.c more bad input on each, and bench.c
  * the bench cases.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -129,7 +131,7 @@ static void usage(FILE *f)
     unsigned int i;
 
     fprintf(f,
-            "usage: qnb-netfront [--case NAME[@VIF][,NAME...]|all] [--count N]\n"
+            "usage: qnb-netfront [--case NAME[@VIF[/QUEUES]][,NAME...]|all] [--count N]\n"
             "                    [--secs N] [--vif N] [--ip A.B.C.D] [--peer A.B.C.D]\n"
             "                    [--sync] [--verbose]\n"
             "cases:");
@@ -139,17 +141,24 @@ static void usage(FILE *f)
     fprintf(f, "\n");
 }
 
-/* The cases to play, in order: index in cases[] and vif (-1: the default). */
+/*
+ * The cases to play, in order: index in cases[], vif (-1: the default)
+ * and queues to connect (0: what the case asks for, one unless it says).
+ */
+#define PLAN_MAX    96
+
 typedef struct Plan {
-    int list[64];
-    int at[64];
+    int list[PLAN_MAX];
+    int at[PLAN_MAX];
+    unsigned int queues[PLAN_MAX];
     int nr;
 } Plan;
 
-static void plan_add(Plan *p, int c, int where)
+static void plan_add(Plan *p, int c, int where, unsigned int queues)
 {
-    if (p->nr < 64) {
+    if (p->nr < PLAN_MAX) {
         p->at[p->nr] = where;
+        p->queues[p->nr] = queues;
         p->list[p->nr++] = c;
     }
 }
@@ -161,16 +170,21 @@ static bool plan_parse(Plan *p, const char *val)
 
     for (tok = strtok_r(s, ",+", &save); tok;
          tok = strtok_r(NULL, ",+", &save)) {
-        char *vif_at = strchr(tok, '@');
+        char *vif_at = strchr(tok, '@'), *queues_at;
+        unsigned int queues = 0;
         int where = -1, c;
 
         if (vif_at) {
             *vif_at = 0;
             where = atoi(vif_at + 1);
+            queues_at = strchr(vif_at + 1, '/');
+            if (queues_at) {
+                queues = (unsigned int)atoi(queues_at + 1);
+            }
         }
         if (!strcmp(tok, "all")) {
             for (c = 0; c < (int)nr_cases; c++) {
-                plan_add(p, c, where);
+                plan_add(p, c, where, queues);
             }
             continue;
         }
@@ -181,7 +195,7 @@ static bool plan_parse(Plan *p, const char *val)
             free(s);
             return false;
         }
-        plan_add(p, c, where);
+        plan_add(p, c, where, queues);
     }
     free(s);
     return true;
@@ -235,8 +249,11 @@ static int parse_args(int argc, char **argv, Plan *p, const char **ip,
 /* ------------------------------------------------------------------ */
 /* Playing the cases */
 
-/* Case @c on vif @where (@first if -1), leaving the vif ready; true if PASS. */
-static bool run_case(int c, int where, int first)
+/*
+ * Case @c on vif @where (@first if -1), connecting @queues queues if not 0,
+ * leaving the vif ready; true if PASS.
+ */
+static bool run_case(int c, int where, int first, unsigned int queues)
 {
     const char *name = cases[c].name;
     Detail d = { .len = 0 };
@@ -251,6 +268,9 @@ static bool run_case(int c, int where, int first)
         return false;
     }
     debug("case %s on vif %d: start", name, v->index);
+    if (queues) {
+        v->nr_queues = queues;
+    }
     ok = cases[c].fn(v, &d);
     /* Whatever happened, leave the vif ready for the next case. */
     if (!v->removed && !vif_close(v, &d)) {
@@ -274,7 +294,7 @@ int main(int argc, char **argv)
         return ret;
     }
     if (!plan.nr) {
-        plan_add(&plan, find_case("good"), -1);
+        plan_add(&plan, find_case("good"), -1, 0);
     }
 
     if (!xs_open() || !grants_open()) {
@@ -298,7 +318,7 @@ int main(int argc, char **argv)
     leak_check_init();
 
     for (i = 0; i < plan.nr; i++) {
-        if (run_case(plan.list[i], plan.at[i], first)) {
+        if (run_case(plan.list[i], plan.at[i], first, plan.queues[i])) {
             passed++;
         } else {
             failed++;
