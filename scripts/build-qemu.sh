@@ -3,6 +3,8 @@
 # subprojects/qemu/, add the qnetback overlay, configure and build
 # qemu-system-i386 into build/qemu/ with ccache.  Every step is skipped when
 # already done, so a second run with nothing changed takes seconds.
+# QNB_QEMU_FLAVOUR=asan builds the same QEMU with AddressSanitizer and
+# UndefinedBehaviorSanitizer into build/qemu-asan/ (make check-asan).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +12,12 @@ cache=${QNETBACK_CACHE:-/var/cache/qnetback}
 prefix=$(grep -v '^#' "$top/subprojects/qemu-version" | head -n1)
 srcpkgs=$cache/qemu-src
 srcdir=$top/subprojects/qemu
-builddir=$top/build/qemu
+flavour=${QNB_QEMU_FLAVOUR:-}
+case "$flavour" in
+'') builddir=$top/build/qemu ;;
+asan) builddir=$top/build/qemu-asan ;;
+*) echo "build-qemu: unknown QNB_QEMU_FLAVOUR '$flavour' (asan)" >&2; exit 1 ;;
+esac
 
 log() { printf 'build-qemu: %s\n' "$*"; }
 
@@ -30,7 +37,7 @@ version=$(basename "$dsc" .dsc)
 unpacked="$version $(cat "$top"/subprojects/qemu-patches/*.patch | sha256sum | cut -c1-16)"
 if [ "$(cat "$srcdir/.qnetback-unpacked" 2>/dev/null)" != "$unpacked" ]; then
     log "unpacking $version"
-    rm -rf "$srcdir" "$builddir"
+    rm -rf "$srcdir" "$top/build/qemu" "$top/build/qemu-asan"
     dpkg-source -x "$dsc" "$srcdir" > /dev/null
     # dpkg-source leaves a copy of the upstream tarball beside the tree.
     rm -f "$top"/subprojects/qemu_*.orig.tar.*
@@ -41,11 +48,17 @@ fi
 # 3. Configure once; QEMU's own ninja re-runs meson when a meson.build changes.
 export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=true
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
-# --enable-vnc: libxl passes -vnc to the device models it spawns.
+# --enable-vnc: libxl passes -vnc to the device models it spawns;
+# --enable-seccomp: -sandbox, QEMU's own confinement (docs/deployment.md).
 config=(--target-list=i386-softmmu --without-default-features
-        --enable-xen --enable-tcg --enable-pixman --enable-vnc --disable-docs
+        --enable-xen --enable-tcg --enable-pixman --enable-vnc --enable-seccomp
+        --disable-docs
         --disable-install-blobs --disable-werror --python=/usr/bin/python3
         --cc="ccache cc")
+if [ "$flavour" = asan ]; then
+    # The frame pointers give LeakSanitizer's stacks their callers.
+    config+=(--enable-asan --enable-ubsan --extra-cflags=-fno-omit-frame-pointer)
+fi
 if [ ! -f "$builddir/build.ninja" ] ||
    [ "$(cat "$builddir/.qnetback-configure" 2>/dev/null)" != "${config[*]}" ]; then
     log "configuring"
@@ -72,5 +85,9 @@ if ! wait "$ninja_pid"; then
     grep -v '^\[' "$builddir/ninja.log" | tail -n 60
     exit 1
 fi
-ln -sfn qemu/qemu-system-i386 "$top/build/qemu-system-i386"
-log "ready: build/qemu-system-i386"
+if [ -z "$flavour" ]; then
+    ln -sfn qemu/qemu-system-i386 "$top/build/qemu-system-i386"
+    log "ready: build/qemu-system-i386"
+else
+    log "ready: ${builddir#"$top"/}/qemu-system-i386"
+fi

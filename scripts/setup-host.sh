@@ -14,7 +14,7 @@ PACKAGES=(
     build-essential pkg-config git ccache ninja-build dpkg-dev
     python3 python3-venv
     libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev zlib1g-dev
-    libxen-dev
+    libxen-dev libseccomp-dev
     clang llvm lld
     qemu-system-x86 qemu-system-data seabios
     debootstrap kmod cpio xz-utils zstd gzip busybox-static
