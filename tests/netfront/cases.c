@@ -612,7 +612,7 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
 #define CLOSING_FAULT_ROUNDS    24
 #define STORM_MS                5000
 #define EVENT_STORM_MS          10000   /* dom0 measures two vifs meanwhile */
-#define RECONNECT_CYCLES        200
+#define RECONNECT_CYCLES        120
 
 static int64_t now_us(void)
 {
@@ -862,20 +862,6 @@ static bool case_event_storm(Vif *v, Detail *d)
     if (!case_begin(v, d, "event-storm")) {
         return false;
     }
-    /*
-     * The control: this vCPU busy as long, without a kick, so dom0 can
-     * tell what the storm costs the backend from what our spinning costs
-     * a machine with two physical CPUs.
-     */
-    if (!sync_point("spin-begin")) {
-        note(d, "no rendezvous with dom0");
-        return false;
-    }
-    spin_us(STORM_MS * 1000);
-    if (!sync_point("spin-end")) {
-        note(d, "no rendezvous with dom0");
-        return false;
-    }
     if (!sync_point("storm-begin")) {
         note(d, "no rendezvous with dom0");
         return false;
@@ -889,8 +875,8 @@ static bool case_event_storm(Vif *v, Detail *d)
 }
 
 /*
- * Connect and close 200 times while dom0 sends us traffic, RX buffers
- * posted each time: dom0 samples QEMU's memory after cycles 10 and 200,
+ * Connect and close 120 times while dom0 sends us traffic, RX buffers
+ * posted each time: dom0 samples QEMU's memory after cycles 10 and 120,
  * so a leak per connection shows.
  */
 static bool case_reconnect_cycles(Vif *v, Detail *d)

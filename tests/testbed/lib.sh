@@ -112,10 +112,10 @@ guest_sync() {
     sync_dir=/local/domain/$(guest_domid "$name")/data
     sync_end=$(( $(date +%s) + $2 ))
     while [ "$(date +%s)" -lt "$sync_end" ]; do
-        guest_console "$name" | grep -q "^qnb-run: exit" && break
         sync_val=$(xenstore-read "$sync_dir"/qnb-sync 2>/dev/null)
         if [ -z "$sync_val" ] || [ "$sync_val" = "$sync_last" ]; then
-            sleep 0.3
+            guest_console "$name" | grep -q "^qnb-run: exit" && break
+            sleep 0.1
             continue
         fi
         # shellcheck disable=SC2086
@@ -159,6 +159,14 @@ tap_wait_up() {
 
 # qemu_start NAME ARGS...: our QEMU in the background, logging to
 # $QNB_OUT/qemu-NAME.log, QMP on /run/qemu-NAME.qmp.
+# Under make check-asan the QEMU is a sanitizer build: every report goes
+# to its log (which the runner searches after each scenario), leaks are
+# looked for at exit, and UBSan's reports carry their stacks.
+if [ -f /testbed/sanitizers ]; then
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:quarantine_size_mb=16:print_summary=1
+    export UBSAN_OPTIONS=print_stacktrace=1
+fi
+
 qemu_start() {
     local name=$1
     shift
@@ -185,7 +193,8 @@ qemu_cpu_ms() {
         /proc/"$(cat /run/qemu-"$1".pid)"/stat
 }
 
-# vif_stat NAME VIF WHAT: one figure of vif VIF of QEMU NAME, from
+# vif_stat NAME VIF WHAT [DOMID]: one figure of vif VIF of QEMU NAME (of
+# guest DOMID, where the QEMU serves several guests' vifs), from
 # query-xen-netback: "tx.events" (a direction's counter, summed over the
 # queues), "cause.rx_stall" (a cause's count, summed), or a member of the
 # vif's reply such as "stalled-queues".  0 when the vif has no queues.
@@ -193,16 +202,18 @@ vif_stat() {
     qmp "$1" '{"execute": "query-xen-netback"}' | python3 -c '
 import json, sys
 vif, what = int(sys.argv[1]), sys.argv[2]
-dev = [d for d in json.load(sys.stdin)["return"] if d["vif"] == vif]
-if not dev:
-    sys.exit("no vif %d" % vif)
+domid = int(sys.argv[3]) if len(sys.argv) > 3 else None
+dev = [d for d in json.load(sys.stdin)["return"]
+       if d["vif"] == vif and domid in (None, d["frontend-id"])]
+if len(dev) != 1:
+    sys.exit("%d devices with vif %d" % (len(dev), vif))
 d, (a, _, b) = dev[0], what.partition(".")
 if not b:
     print(d.get(a, 0))
 elif a == "cause":
     print(sum(c["count"] for q in d["queues"] for c in q["causes"] if c["name"] == b))
 else:
-    print(sum(q[a][b] for q in d["queues"]))' "$2" "$3"
+    print(sum(q[a][b] for q in d["queues"]))' "$2" "$3" ${4:+"$4"}
 }
 
 # qmp NAME JSON-COMMAND: one QMP command over /run/qemu-NAME.qmp, through
@@ -268,6 +279,10 @@ qnb_teardown() {
     done
     pkill -f qemu-system-i386 2>/dev/null
     sleep 0.5
+    # A sanitizer build looks for leaks as it exits: give it the time.
+    if [ -f /testbed/sanitizers ]; then
+        wait_until 30 sh -c '! pgrep -f qemu-system-i386 > /dev/null'
+    fi
     pkill -9 -f qemu-system-i386 2>/dev/null
     rm -f /run/qemu-*.qmp
     for d in $(ls /sys/class/net); do
@@ -283,12 +298,16 @@ qnb_teardown() {
 #   qnb    qnetback (xen-netback), our QEMU attached by hand; OPTIONS are
 #          queues=Q (tap queues, netfront max_queues), iothreads=I,
 #          grant-mode=copy|map (copy, the device's default),
-#          static-grants=N (the device's static-grants)
+#          static-grants=N (the device's static-grants),
+#          confined=USER (QEMU confined as docs/deployment.md says: -sandbox
+#          and -run-with user=USER, USER given the two device nodes a
+#          connect opens)
 # GUEST_EXTRA adds to the guest's command line (GUEST_RAMDISK, as ever,
 # picks its ramdisk).  Prints nothing; the guest is ready when it returns.
 backend_up() {
     local kind=$1 name=$2 n=$3 opts=${4:-}
     local mac ip tap queues=1 iothreads=0 mode=copy statics= o i objs dev
+    local user= confine=
     mac=$(printf '00:16:3e:00:%02x:02' "$n")
     ip=10.0.$n.2
     tap=qtap$n
@@ -298,8 +317,20 @@ backend_up() {
         iothreads=*) iothreads=${o#iothreads=} ;;
         grant-mode=*) mode=${o#grant-mode=} ;;
         static-grants=*) statics=${o#static-grants=} ;;
+        confined=*) user=${o#confined=} ;;
         esac
     done
+    if [ -n "$user" ]; then
+        id "$user" > /dev/null 2>&1 ||
+            useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
+            fail "cannot add user $user"
+        # Each queue opens an event channel and a grant handle when the
+        # frontend connects, after QEMU dropped to USER.
+        chgrp "$user" /dev/xen/evtchn /dev/xen/gntdev &&
+            chmod g+rw /dev/xen/evtchn /dev/xen/gntdev ||
+            fail "cannot give $user the Xen device nodes"
+        confine="-sandbox on,obsolete=deny,spawn=deny,resourcecontrol=deny -run-with user=$user"
+    fi
     case "$kind" in
     knb)
         bridge_setup
@@ -333,7 +364,7 @@ backend_up() {
         dev="$dev}"
         # shellcheck disable=SC2086
         qemu_start "$name" -xen-domid "$(guest_domid "$name")" -xen-attach \
-            -machine xenpv $objs \
+            -machine xenpv $objs $confine \
             -netdev tap,id=n0,ifname=$tap,script=no,downscript=no,queues=$queues,vhost=off \
             -device "$dev"
         tap_wait_up $tap 10.0.$n.1/24
