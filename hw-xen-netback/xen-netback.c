@@ -1012,8 +1012,15 @@ static void xen_netback_instance_init(Object *obj)
 
 static void xen_netback_instance_finalize(Object *obj)
 {
-    qemu_mutex_destroy(&XEN_NETBACK(obj)->fault_lock);
-    qemu_mutex_destroy(&XEN_NETBACK(obj)->stall_lock);
+    XenNetbackDevice *netback = XEN_NETBACK(obj);
+
+    /*
+     * The iothreads array property: qdev released its strings already,
+     * the array is the device's to free (as for every DEFINE_PROP_ARRAY).
+     */
+    g_free(netback->iothread_ids);
+    qemu_mutex_destroy(&netback->fault_lock);
+    qemu_mutex_destroy(&netback->stall_lock);
 }
 
 static void xen_netback_class_init(ObjectClass *class, void *data)
