@@ -3,6 +3,8 @@
 # is already done, the way QEMU's own Makefile wraps its meson build.
 #
 #   make check   set up everything missing and run every test
+#   make check-asan  QEMU built with ASan and UBSan through the bed's
+#                connect, traffic, reconnect, destroy and hostile scenarios
 #   make demo    a Xen guest's traffic through qnetback, with its statistics
 #   make bench   qnetback vs kernel xen-netback vs QEMU's xen-net-device
 #   make bench-engine  the netif engine alone vs plain writev/readv on a tap
@@ -16,7 +18,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all setup qemu native unit fuzz smoke testbed scenarios check demo \
-        bench bench-engine install clean help
+        bench bench-engine check-asan install clean help
 
 all: qemu native
 
@@ -62,6 +64,11 @@ bench: qemu native testbed
 bench-engine: native
 	@ninja -C build/native -j1 tests/bench/bench-engine > /dev/null
 	@build/native/tests/bench/bench-engine
+
+# Not in make check: a second QEMU build and a bed run twice as slow.
+check-asan: qemu native testbed
+	@QNB_QEMU_FLAVOUR=asan scripts/build-qemu.sh
+	@QNB_QEMU=$(CURDIR)/build/qemu-asan/qemu-system-i386 scripts/testbed-run.sh --plan asan
 
 install: qemu
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh

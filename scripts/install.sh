@@ -7,6 +7,8 @@
 #
 #   PREFIX   where to install (default /usr/local)
 #   DESTDIR  a staging root prepended to every path (default none)
+#   QNB_QEMU the QEMU binary to install (default build/qemu-system-i386;
+#            make check-asan stages build/qemu-asan's for the test bed)
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
@@ -15,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${PREFIX:-/usr/local}
 destdir=${DESTDIR:-}
 root=$destdir$prefix
-qemu=$top/build/qemu-system-i386
+qemu=${QNB_QEMU:-$top/build/qemu-system-i386}
 
 log() { printf 'install: %s\n' "$*"; }
 

@@ -70,6 +70,15 @@ cp "$bed"/scenarios/*.sh "$run/overlay/testbed/scenarios/"
 # Our QEMU, qnetback-stat, its QMP library and the docs, the way make
 # install lays them out.
 DESTDIR=$run/overlay PREFIX=/usr/local "$top/scripts/install.sh" > /dev/null
+# A sanitizer build (QNB_QEMU, make check-asan) takes its runtimes along,
+# and the runner checks every QEMU's log for their reports.
+if ldd "$run/overlay/usr/local/bin/qemu-system-i386" | grep -q 'lib\(asan\|ubsan\)'; then
+    mkdir -p "$run/overlay/usr/lib/x86_64-linux-gnu"
+    ldd "$run/overlay/usr/local/bin/qemu-system-i386" |
+        awk '/lib(asan|ubsan)/ { print $3 }' |
+        xargs -r cp -L -t "$run/overlay/usr/lib/x86_64-linux-gnu/"
+    touch "$run/overlay/testbed/sanitizers"
+fi
 tool=$top/build/native/tests/netfront/qnb-netfront
 [ -x "$tool" ] && cp "$tool" "$run/overlay/usr/local/bin/"
 # SeaBIOS, where libxl looks for it, for HVM guests (Debian's seabios
@@ -121,13 +130,19 @@ if ! flock -n 9; then
 fi
 
 truncate -s 256M "$run/results.img"
+# A sanitizer build's QEMU is three times the size and each one runs with
+# shadow memory: dom0 (whose root lives in RAM) gets half as much again.
+mem=3G dom0_mem=1G
+if [ -f "$run/overlay/testbed/sanitizers" ]; then
+    mem=4G dom0_mem=1536M
+fi
 # +npt: nested paging, without which this Xen has no paging mode for HVM
 # guests (qnetback-hvm); PV dom0 and guests run as before.
 qemu_args=(
-    -accel tcg -cpu qemu64,+svm,+npt -m 3G -smp 2
+    -accel tcg -cpu qemu64,+svm,+npt -m $mem -smp 2
     -nographic -no-reboot -nic none
     -kernel "$images/xen.elf"
-    -append "console=com1 com1=115200,8n1 dom0_mem=1G,max:1G loglvl=warning guest_loglvl=warning"
+    -append "console=com1 com1=115200,8n1 dom0_mem=$dom0_mem,max:$dom0_mem loglvl=warning guest_loglvl=warning"
     -initrd "$images/vmlinuz console=hvc0 earlyprintk=xen quiet,$run/dom0-initrd.cpio.gz"
     -drive "file=$run/results.img,format=raw,if=virtio"
     "${extra_disk[@]}"
