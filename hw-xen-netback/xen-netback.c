@@ -419,11 +419,10 @@ static void xen_netback_log_guest_error(XenNetbackDevice *netback,
     }
 }
 
-/* Record a fault for the administrator and the toolstack. */
 /*
- * The frontend broke a rule: @cause (a static string: the engine's cause
- * name, "control" or "connect") and @msg stay for the administrator until
- * it connects again.
+ * Record a fault for the administrator and the toolstack: @cause (a
+ * static string: the engine's cause name, "control" or "connect") and
+ * @msg stay until the frontend connects again.
  */
 static void xen_netback_set_error(XenNetbackDevice *netback,
                                   const char *cause, const char *msg)
