@@ -1,28 +1,30 @@
 # Hostile frontends.  Guest "hostile" runs no Linux netfront but our
 # userspace one (tests/netfront/qnb-netfront, static, added to its ramdisk),
-# which plays every class of bad input (docs/architecture.md, "Bad input") against
-# qnetback vifs, reconnecting on the same vif between cases.  Its QEMU
-# serves it five vifs: vif 1 carries the traffic and most cases, vifs 2-4
-# take one fatal class each, and a second fatal fault on vif 1 checks that
-# a vif which faulted once and reconnected still reports the next fault.
-# Vifs 5 and 6 have four queues on two IOThreads: faults there race the
-# connect (queue 1 is broken before the frontend says Connected), the
-# frontend's own Closing, and (vif 6) the device's removal by device_del.
-# Vifs 2 and 4 also get control ring messages only a broken frontend
-# sends (each refused with its status, the vif serving on) and a control
-# ring whose producer index runs past the ring (fatal).  On vif 1 dom0 also
-# checks what a guest cannot make cost: an event storm (events taken,
-# QEMU's CPU, and the throughput of a good guest's vif in the same QEMU
-# and AioContext, measured against its figure alone), a guest that stops posting receive buffers (carrier off,
-# the tap's queue drained) and 120 reconnects under dom0 -> guest traffic
-# (QEMU's RSS after 10 and 200).
-# Guest "good" (Linux netfront, served by another qnetback QEMU) must pass
-# traffic after every case.  Per case dom0 checks: the hostile QEMU is
-# alive; on a fatal fault the backend is Closing with a clear `error` node,
-# cleared once the frontend is next Connected; a benign case leaves the error
-# node alone; the backend is back in InitWait; no grant stays mapped in
-# QEMU; the good guest pings and moves iperf3 traffic.  At the end, with the
-# hostile guest destroyed, its QEMU holds no grant mapping.
+# which plays every class of bad input (docs/bad-input.md) against qnetback
+# vifs, reconnecting on the same vif between cases.  Its QEMU serves it six
+# vifs: vif 1 carries the traffic and most cases, vifs 2-4 take one fatal
+# class each, and a second fatal fault on vif 1 checks that a vif which
+# faulted once and reconnected still reports the next fault.  Vifs 5 and 6
+# have four queues on two IOThreads: faults there race the connect, the
+# frontend's own Closing and (vif 6) the device's removal by device_del;
+# bad keys and states out of order go to vif 5, and NAME@5/4 plays a case
+# on queue 3 of vif 5.  Vifs 2 and 4 also get control ring messages only a
+# broken frontend sends and a control ring whose producer index runs past
+# the ring (fatal).  On vif 1 dom0 also checks what a guest cannot make
+# cost: an event storm (events taken, QEMU's CPU, and the good guest's vif
+# in the same QEMU and AioContext against one the storm never reaches),
+# guests that post no or too few receive buffers (stalled, the tap's queue
+# drained) and 120 reconnects under dom0 -> guest traffic (QEMU's RSS
+# after 10 and 120).
+# Guest "good" (Linux netfront, served by another qnetback QEMU) must
+# answer a ping after every case and move iperf3 traffic after every
+# fourth and after each that loads the machine.  Per case dom0 checks: the
+# hostile QEMU is alive; on a fatal fault the backend is Closing with a
+# clear `error` node and query-xen-netback gives the fault's cause; a
+# benign case leaves the error node alone and its connection counted what
+# its bad input must count; the backend is back in InitWait; no grant
+# stays mapped in QEMU.  At the end, with the hostile guest destroyed, its
+# QEMU holds no grant mapping.
 #
 # QNB_HOSTILE_CASES (a +-separated list) selects what runs.  vifs 1 and 2
 # use the default grant mode (copy), vifs 3 and 4 grant-mode=map, so both
