@@ -61,9 +61,9 @@ vif_sum() {
 traffic() {
     local ip=10.0.$2.2 rx tx
     ping_both 10.0.$2.1 $ip
-    iperf_both $ip 3
-    rx=$(iperf $ip 3 -P 4) || problem "$1: iperf3 -P 4 dom0 -> guest"
-    tx=$(iperf $ip 3 -P 4 -R) || problem "$1: iperf3 -P 4 guest -> dom0"
+    iperf_both $ip 2
+    rx=$(iperf $ip 2 -P 4) || problem "$1: iperf3 -P 4 dom0 -> guest"
+    tx=$(iperf $ip 2 -P 4 -R) || problem "$1: iperf3 -P 4 guest -> dom0"
     log "$1: iperf3 4 streams dom0->guest ${rx:-?} Mbit/s, guest->dom0 ${tx:-?} Mbit/s"
     payload_check 10.0.$2.1 $ip "${3:-16}"
 }
@@ -107,7 +107,7 @@ static_guest() {
     for i in 1 2 3; do
         gexec $ip "(sleep 1; cd /sys/bus/xen/drivers/vif; d=\$(ls -d vif-*);
                     echo \$d > unbind && echo qnb-cycle $i: out;
-                    sleep 6; echo \$d > bind;
+                    sleep 4; echo \$d > bind;
                     while [ ! -e /sys/class/net/eth0 ]; do sleep 0.1; done;
                     ip addr add $ip/24 dev eth0; ip link set eth0 up;
                     echo qnb-cycle $i: in) > /dev/console 2>&1 &" ||
