@@ -30,22 +30,17 @@ static uint16_t ip_csum(const uint8_t *p, size_t len, uint32_t sum)
 }
 
 /*
- * A broadcast Ethernet frame with a UDP datagram from our address to dom0's
- * listener, carrying @text padded to @plen bytes.  With @partial, the UDP
- * checksum holds the pseudo-header sum, for NETTXF_csum_blank.
+ * The broadcast Ethernet and IPv4 headers (DF, TTL 64, from our address to
+ * dom0's) of a frame carrying @l4len bytes of protocol @proto; returns
+ * where the transport header goes.
  */
-size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
-                 bool partial)
+static uint8_t *build_eth_ipv4(uint8_t *f, const Vif *v, uint8_t proto,
+                               size_t l4len)
 {
-    size_t tlen = strlen(text), ulen, iplen;
-    uint8_t *ip = f + 14, *udp = ip + 20;
+    size_t iplen = 20 + l4len;
+    uint8_t *ip = f + 14;
     uint32_t sum;
 
-    if (plen < tlen) {
-        plen = tlen;
-    }
-    ulen = 8 + plen;
-    iplen = 20 + ulen;
     memset(f, 0xff, 6);
     memcpy(f + 6, v->mac, 6);
     f[12] = 0x08;
@@ -57,12 +52,32 @@ size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
     ip[3] = (uint8_t)iplen;
     ip[6] = 0x40;               /* DF */
     ip[8] = 64;
-    ip[9] = 17;
+    ip[9] = proto;
     memcpy(ip + 12, &opt_ip, 4);
     memcpy(ip + 16, &opt_peer, 4);
     sum = ip_csum(ip, 20, 0);
     ip[10] = (uint8_t)(~sum >> 8);
     ip[11] = (uint8_t)~sum;
+    return ip + 20;
+}
+
+/*
+ * A broadcast Ethernet frame with a UDP datagram from our address to dom0's
+ * listener, carrying @text padded to @plen bytes.  With @partial, the UDP
+ * checksum holds the pseudo-header sum, for NETTXF_csum_blank.
+ */
+size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
+                 bool partial)
+{
+    size_t tlen = strlen(text), ulen;
+    uint8_t *ip = f + 14, *udp;
+    uint32_t sum;
+
+    if (plen < tlen) {
+        plen = tlen;
+    }
+    ulen = 8 + plen;
+    udp = build_eth_ipv4(f, v, 17, ulen);
 
     udp[0] = UDP_SPORT >> 8;
     udp[1] = UDP_SPORT & 0xff;
@@ -82,7 +97,7 @@ size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
         udp[6] = (uint8_t)(sum >> 8);
         udp[7] = (uint8_t)sum;
     }
-    return 14 + iplen;
+    return 14 + 20 + ulen;
 }
 
 /*
@@ -93,32 +108,15 @@ size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
 size_t build_tcp(uint8_t *f, const Vif *v, const char *text, size_t plen,
                  bool partial)
 {
-    size_t tlen = strlen(text), tcplen, iplen;
-    uint8_t *ip = f + 14, *tcp = ip + 20;
+    size_t tlen = strlen(text), tcplen;
+    uint8_t *ip = f + 14, *tcp;
     uint32_t sum;
 
     if (plen < tlen) {
         plen = tlen;
     }
     tcplen = 20 + plen;
-    iplen = 20 + tcplen;
-    memset(f, 0xff, 6);
-    memcpy(f + 6, v->mac, 6);
-    f[12] = 0x08;
-    f[13] = 0x00;
-
-    memset(ip, 0, 20);
-    ip[0] = 0x45;
-    ip[2] = (uint8_t)(iplen >> 8);
-    ip[3] = (uint8_t)iplen;
-    ip[6] = 0x40;               /* DF */
-    ip[8] = 64;
-    ip[9] = 6;
-    memcpy(ip + 12, &opt_ip, 4);
-    memcpy(ip + 16, &opt_peer, 4);
-    sum = ip_csum(ip, 20, 0);
-    ip[10] = (uint8_t)(~sum >> 8);
-    ip[11] = (uint8_t)~sum;
+    tcp = build_eth_ipv4(f, v, 6, tcplen);
 
     memset(tcp, 0, 20);
     tcp[0] = UDP_SPORT >> 8;
@@ -138,5 +136,5 @@ size_t build_tcp(uint8_t *f, const Vif *v, const char *text, size_t plen,
     }
     tcp[16] = (uint8_t)(sum >> 8);
     tcp[17] = (uint8_t)sum;
-    return 14 + iplen;
+    return 14 + 20 + tcplen;
 }
