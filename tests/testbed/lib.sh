@@ -157,8 +157,6 @@ tap_wait_up() {
     ip link set "$1" up
 }
 
-# qemu_start NAME ARGS...: our QEMU in the background, logging to
-# $QNB_OUT/qemu-NAME.log, QMP on /run/qemu-NAME.qmp.
 # Under make check-asan the QEMU is a sanitizer build: every report goes
 # to its log (which the runner searches after each scenario), leaks are
 # looked for at exit, and UBSan's reports carry their stacks.
@@ -167,6 +165,8 @@ if [ -f /testbed/sanitizers ]; then
     export UBSAN_OPTIONS=print_stacktrace=1
 fi
 
+# qemu_start NAME ARGS...: our QEMU in the background, logging to
+# $QNB_OUT/qemu-NAME.log, QMP on /run/qemu-NAME.qmp.
 qemu_start() {
     local name=$1
     shift
