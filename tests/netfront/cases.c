@@ -415,7 +415,6 @@ static bool case_unknown_extra(Vif *v, Detail *d)
         .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
     };
     VifQueue *q = case_queue(v);
-    netif_tx_front_ring_t *tx = &q->tx;
     size_t len;
 
     if (!case_begin(v, d, "unknown-extra")) {
@@ -424,9 +423,7 @@ static bool case_unknown_extra(Vif *v, Detail *d)
     len = build_udp(frame, v, "qnb-netfront unknown-extra", 64, false);
     tx_queue_frame(q, frame, len);
     tx_queued(q, 1)->flags |= NETTXF_extra_info;
-    /* Raw: tx_put() would write an id over the extra's bytes. */
-    memcpy(RING_GET_REQUEST(tx, tx->req_prod_pvt), &extra, sizeof(extra));
-    tx->req_prod_pvt++;
+    tx_put_extra(q, &extra);
     tx_push(q);
     note(d, "extra-info type %u", extra.type);
     return expect_fatal(v, d, "unknown-extra", "extra type");

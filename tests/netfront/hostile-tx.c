@@ -22,15 +22,6 @@
 #include "packet.h"
 #include "ring.h"
 
-/* Put @extra on @q's ring as it is: tx_put() would write an id over it. */
-static void tx_put_extra(VifQueue *q, const struct netif_extra_info *extra)
-{
-    netif_tx_front_ring_t *tx = &q->tx;
-
-    memcpy(RING_GET_REQUEST(tx, tx->req_prod_pvt), extra, sizeof(*extra));
-    tx->req_prod_pvt++;
-}
-
 /* A one-slot frame whose first slot announces extra-info slots. */
 static void tx_queue_with_extras(VifQueue *q, const uint8_t *frame,
                                  size_t len, uint16_t flags)

@@ -31,6 +31,15 @@ void tx_put(VifQueue *q, const netif_tx_request_t *req)
     tx->req_prod_pvt++;
 }
 
+/* Put @extra on @q's ring as it is: tx_put() would write an id over it. */
+void tx_put_extra(VifQueue *q, const struct netif_extra_info *extra)
+{
+    netif_tx_front_ring_t *tx = &q->tx;
+
+    memcpy(RING_GET_REQUEST(tx, tx->req_prod_pvt), extra, sizeof(*extra));
+    tx->req_prod_pvt++;
+}
+
 netif_tx_request_t *tx_queued(VifQueue *q, unsigned int back)
 {
     netif_tx_front_ring_t *tx = &q->tx;

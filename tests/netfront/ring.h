@@ -13,6 +13,7 @@
 /* Queue @req on @q as is (but for its id); tx_push() publishes. */
 void tx_put(VifQueue *q, const netif_tx_request_t *req);
 /* The request queued on @q @back slots before the next one (1: the last). */
+void tx_put_extra(VifQueue *q, const struct netif_extra_info *extra);
 netif_tx_request_t *tx_queued(VifQueue *q, unsigned int back);
 /* Publish the requests queued on @q and notify the backend. */
 void tx_push(VifQueue *q);
