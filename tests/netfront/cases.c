@@ -609,7 +609,7 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
 #define CLOSING_FAULT_ROUNDS    24
 #define STORM_MS                5000
 #define EVENT_STORM_MS          10000   /* dom0 measures two vifs meanwhile */
-#define RECONNECT_CYCLES        120
+#define RECONNECT_CYCLES        60
 
 static int64_t now_us(void)
 {
@@ -637,13 +637,78 @@ static void tx_bogus_req_prod(VifQueue *q)
     wmb();
 }
 
-/* Break every queue's TX ring, then kick every queue. */
-static void fault_all_queues(Vif *v)
+/*
+ * Fatal faults a queue's TX ring can carry before anyone kicks it: the
+ * requests are published but not notified, so the backend meets them
+ * whenever it next looks (at connect, or after a kick).  connect-fault
+ * and closing-fault rotate through them; each has the words its error
+ * node must hold.
+ */
+typedef struct TxFault {
+    const char *name;
+    const char *keyword;
+    void (*arm)(Vif *v, VifQueue *q);
+} TxFault;
+
+static void arm_too_many_slots(Vif *v, VifQueue *q)
+{
+    unsigned int sizes[25], i;
+    uint8_t frame[25 * 64];
+
+    build_udp(frame, v, "qnb-netfront fault", 25 * 64 - 42, false);
+    for (i = 0; i < 25; i++) {
+        sizes[i] = 64;
+    }
+    tx_queue_layout(q, frame, sizeof(frame), sizes, 25, 0, 0);
+    RING_PUSH_REQUESTS(&q->tx);
+}
+
+static void arm_unknown_extra(Vif *v, VifQueue *q)
+{
+    struct netif_extra_info extra = {
+        .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
+    };
+    uint8_t frame[256];
+    size_t len = build_udp(frame, v, "qnb-netfront fault", 64, false);
+
+    tx_queue_frame(q, frame, len);
+    tx_queued(q, 1)->flags |= NETTXF_extra_info;
+    tx_put_extra(q, &extra);
+    RING_PUSH_REQUESTS(&q->tx);
+}
+
+static void arm_page_crossing(Vif *v, VifQueue *q)
+{
+    uint8_t frame[256];
+    size_t len = build_udp(frame, v, "qnb-netfront fault", 150, false);
+    unsigned int size = (unsigned int)len;
+
+    tx_queue_layout(q, frame, len, &size, 1, 0, 0);
+    tx_queued(q, 1)->offset = 4000;
+    RING_PUSH_REQUESTS(&q->tx);
+}
+
+static void arm_req_prod(Vif *v, VifQueue *q)
+{
+    (void)v;
+    tx_bogus_req_prod(q);
+}
+
+static const TxFault tx_faults[] = {
+    { "req_prod", "req_prod", arm_req_prod },
+    { "25 slots", "more than", arm_too_many_slots },
+    { "unknown extra", "extra type", arm_unknown_extra },
+    { "page crossing", "crosses the page", arm_page_crossing },
+};
+#define NR_TX_FAULTS    (sizeof(tx_faults) / sizeof(tx_faults[0]))
+
+/* Break every queue's TX ring with @f, then kick every queue. */
+static void fault_all_queues(Vif *v, const TxFault *f)
 {
     unsigned int i;
 
     for (i = 0; i < v->nr_queues; i++) {
-        tx_bogus_req_prod(&v->q[i]);
+        f->arm(v, &v->q[i]);
     }
     for (i = 0; i < v->nr_queues; i++) {
         evtchn_notify(v->q[i].evtchn_fd, v->q[i].port);
@@ -673,9 +738,10 @@ static bool stays_closing(Vif *v, Detail *d, unsigned int round)
 /*
  * One queue's TX ring is broken before we write Connected, so the backend
  * meets the fault while it is still connecting (attaching the queues
- * after it).  It must end Closing with the error naming that queue, never
- * Connected without a data plane.  Each round breaks the next queue; the
- * last round's fault is shown to dom0 and closed by the runner.
+ * after it).  It must end Closing with the error naming that queue and
+ * the fault, never Connected without a data plane.  Each round breaks the
+ * next queue with the next of tx_faults[]; the last round's fault (a
+ * req_prod) is shown to dom0 and closed by the runner.
  */
 static bool case_connect_fault(Vif *v, Detail *d)
 {
@@ -687,6 +753,7 @@ static bool case_connect_fault(Vif *v, Detail *d)
 
     for (round = 0; round < CONNECT_FAULT_ROUNDS && ok; round++) {
         bool last = round + 1 == CONNECT_FAULT_ROUNDS;
+        const TxFault *f = &tx_faults[(round + 1) % NR_TX_FAULTS];
 
         v->nr_queues = QNB_MAX_QUEUES;
         if (!vif_prepare(v, d)) {
@@ -699,25 +766,25 @@ static bool case_connect_fault(Vif *v, Detail *d)
         }
         queues = v->nr_queues;
         broken = (round + 1) % queues;
-        tx_bogus_req_prod(&v->q[broken]);
+        f->arm(v, &v->q[broken]);
         if (!vif_go(v, d, false)) {
             return false;
         }
         if (last) {
-            ok = expect_fatal(v, d, "connect-fault", "req_prod");
+            ok = expect_fatal(v, d, "connect-fault", f->keyword);
         } else if (!be_wait(v, XB_CLOSING, 5000, &st)) {
-            note(d, "round %u (queue %u broken): backend in state %d, not "
-                 "Closing", round, broken, st);
+            note(d, "round %u (queue %u broken: %s): backend in state %d, "
+                 "not Closing", round, broken, f->name, st);
             ok = false;
         }
         ok = ok && stays_closing(v, d, round);
         err = be_error(v);
         snprintf(want, sizeof(want), "queue %u:", broken);
-        if (err && strstr(err, want)) {
+        if (err && strstr(err, want) && strstr(err, f->keyword)) {
             named++;
         } else {
-            note(d, "round %u: error '%s' does not name queue %u", round,
-                 err ? err : "", broken);
+            note(d, "round %u: error '%s' does not name queue %u and '%s'",
+                 round, err ? err : "", broken, f->keyword);
             ok = false;
         }
         free(err);
@@ -725,17 +792,18 @@ static bool case_connect_fault(Vif *v, Detail *d)
             return false;
         }
     }
-    note(d, "%u rounds of %u queues, one broken before Connected: "
-         "Closing each time, the error naming the broken queue %u times",
-         round, queues, named);
+    note(d, "%u rounds of %u queues, one broken before Connected (%zu "
+         "kinds of fault in turn): Closing each time, the error naming "
+         "the broken queue and its fault %u times",
+         round, queues, NR_TX_FAULTS, named);
     return ok;
 }
 
 /*
  * A fault racing our own Closing.  Each round connects 4 queues; even
  * rounds write Closing and then break every TX ring, odd rounds break
- * them and then write Closing, the gap growing by 400 us every two
- * rounds.  Whichever the backend sees first, it must close, give back
+ * them and then write Closing, the gap growing by 400 us and the fault
+ * moving on to the next of tx_faults[] every two rounds.  Whichever the backend sees first, it must close, give back
  * every grant and come back to InitWait; a crashed QEMU makes the next
  * wait time out.
  */
@@ -747,6 +815,7 @@ static bool case_closing_fault(Vif *v, Detail *d)
 
     for (round = 0; round < CLOSING_FAULT_ROUNDS; round++) {
         unsigned int gap = round / 2 * 400;
+        const TxFault *f = &tx_faults[round / 2 % NR_TX_FAULTS];
         bool fault_first = round & 1;
         char *err;
 
@@ -757,18 +826,18 @@ static bool case_closing_fault(Vif *v, Detail *d)
         }
         queues = v->nr_queues;
         if (fault_first) {
-            fault_all_queues(v);
+            fault_all_queues(v, f);
             spin_us(gap);
             vif_set_state(v, XB_CLOSING);
         } else {
             vif_set_state(v, XB_CLOSING);
             spin_us(gap);
-            fault_all_queues(v);
+            fault_all_queues(v, f);
         }
         /* Copes with the backend Connected, Closing or Closed by now. */
         if (!vif_close(v, d)) {
-            note(d, "round %u (%s first, gap %u us): close failed", round,
-                 fault_first ? "fault" : "Closing", gap);
+            note(d, "round %u (%s first, gap %u us, %s): close failed",
+                 round, fault_first ? "fault" : "Closing", gap, f->name);
             return false;
         }
         rounds[fault_first]++;
@@ -780,9 +849,10 @@ static bool case_closing_fault(Vif *v, Detail *d)
         }
         free(err);
     }
-    note(d, "%u rounds of %u queues, all closed cleanly; the backend saw "
-         "the fault in %u/%u Closing-first and %u/%u fault-first rounds",
-         round, queues, seen[0], rounds[0], seen[1], rounds[1]);
+    note(d, "%u rounds of %u queues (%zu kinds of fault in turn), all "
+         "closed cleanly; the backend saw the fault in %u/%u Closing-first "
+         "and %u/%u fault-first rounds", round, queues, NR_TX_FAULTS,
+         seen[0], rounds[0], seen[1], rounds[1]);
     /* And it still serves: one more connection, for the runner to close. */
     return case_begin(v, d, "closing-fault");
 }
@@ -790,7 +860,8 @@ static bool case_closing_fault(Vif *v, Detail *d)
 /*
  * dom0 removes the device (device_del) while we break it: the unplug
  * moves the backend to Closing with our 4 queues still served, and we
- * break every TX ring around our own Closing and Closed.  xen-bus then
+ * break every TX ring around our own Closing and Closed (an oversized
+ * chain, then a bogus req_prod).  xen-bus then
  * removes the device; QEMU must survive it and let go of every grant.
  * The vif is gone afterwards: this is its last case.
  */
@@ -814,13 +885,14 @@ static bool case_removal_fault(Vif *v, Detail *d)
         note(d, "backend in state %d after device_del, not Closing", st);
         return false;
     }
-    fault_all_queues(v);
+    fault_all_queues(v, &tx_faults[1]);
     vif_set_state(v, XB_CLOSING);
     spin_us(300);
-    fault_all_queues(v);
+    fault_all_queues(v, &tx_faults[0]);
     vif_set_state(v, XB_CLOSED);
-    note(d, "%u queues broken around our Closing and Closed during the "
-         "removal", v->nr_queues);
+    note(d, "%u queues broken (%s, then %s) around our Closing and Closed "
+         "during the removal", v->nr_queues, tx_faults[1].name,
+         tx_faults[0].name);
     return vif_wait_removed(v, d, 10000);
 }
 
@@ -871,9 +943,46 @@ static bool case_event_storm(Vif *v, Detail *d)
     return expect_alive(v, d, "event-storm");
 }
 
+#define SPLIT_STORM_MS  3000
+
 /*
- * Connect and close 120 times while dom0 sends us traffic, RX buffers
- * posted each time: dom0 samples QEMU's memory after cycles 10 and 120,
+ * The storm on split event channels (feature-split-event-channels): 3 s
+ * of kicks on the TX port, then 3 s on the RX port, nothing on either
+ * ring.  Each port is masked by the late EOI in turn; dom0 counts how
+ * many kicks of each ran the queue.
+ */
+static bool case_split_storm(Vif *v, Detail *d)
+{
+    unsigned int tx, rx;
+    VifQueue *q;
+
+    v->want_split = true;
+    if (!case_begin(v, d, "split-storm")) {
+        return false;
+    }
+    q = case_queue(v);
+    if (!v->split || q->rx_port == q->port) {
+        note(d, "the backend offers no split event channels");
+        return false;
+    }
+    if (!sync_point("split-storm-begin %d", v->index)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    tx = kick_storm(q->evtchn_fd, q->port, SPLIT_STORM_MS, d);
+    rx = kick_storm(q->evtchn_fd, q->rx_port, SPLIT_STORM_MS, d);
+    if (!sync_point("split-storm-end %d %u %u", v->index, tx, rx)) {
+        note(d, "no rendezvous with dom0");
+        return false;
+    }
+    note(d, "queue %u on split channels: TX port %d, RX port %d",
+         q->index, q->port, q->rx_port);
+    return expect_alive(v, d, "split-storm");
+}
+
+/*
+ * Connect and close 60 times while dom0 sends us traffic, RX buffers
+ * posted each time: dom0 samples QEMU's memory after cycles 10 and 60,
  * so a leak per connection shows.
  */
 static bool case_reconnect_cycles(Vif *v, Detail *d)
@@ -1451,6 +1560,7 @@ const Case cases[] = {
     { "connect-fault", case_connect_fault },
     { "closing-fault", case_closing_fault },
     { "event-storm", case_event_storm },
+    { "split-storm", case_split_storm },
     { "reconnect-cycles", case_reconnect_cycles },
     { "rx-stall", case_rx_stall },
     { "static", case_static },

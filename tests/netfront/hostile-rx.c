@@ -69,7 +69,7 @@ bool case_rx_bad_buffers(Vif *v, Detail *d)
     }
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
     (void)notify;
-    evtchn_notify(q->evtchn_fd, q->port);
+    evtchn_notify(q->evtchn_fd, q->rx_port);
     if (!sync_point("rx-frames")) {
         note(d, "no rendezvous with dom0");
         return false;
@@ -121,7 +121,7 @@ bool case_rx_bogus_req_prod(Vif *v, Detail *d)
     wmb();
     q->rx.sring->req_prod = q->rx.req_prod_pvt + 1000;
     wmb();
-    evtchn_notify(q->evtchn_fd, q->port);
+    evtchn_notify(q->evtchn_fd, q->rx_port);
     if (!sync_point("rx-frames")) {
         note(d, "no rendezvous with dom0");
         return false;

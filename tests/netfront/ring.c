@@ -172,13 +172,13 @@ static int rx_queue_buffers(VifQueue *q, unsigned int nr)
 void rx_post(VifQueue *q, unsigned int nr)
 {
     rx_queue_buffers(q, nr);
-    evtchn_notify(q->evtchn_fd, q->port);   /* always: we are the test */
+    evtchn_notify(q->evtchn_fd, q->rx_port);    /* always: we are the test */
 }
 
 void rx_post_lazy(VifQueue *q, unsigned int nr)
 {
     if (rx_queue_buffers(q, nr)) {
-        evtchn_notify(q->evtchn_fd, q->port);
+        evtchn_notify(q->evtchn_fd, q->rx_port);
     }
 }
 

@@ -194,7 +194,19 @@ static bool vif_queue_alloc(Vif *v, VifQueue *q, Detail *d)
     SHARED_RING_INIT(rxs);
     FRONT_RING_INIT(&q->tx, txs, PAGE_SIZE);
     FRONT_RING_INIT(&q->rx, rxs, PAGE_SIZE);
-    return vif_evtchn_alloc(v, &q->evtchn_fd, &q->port, d);
+    if (!vif_evtchn_alloc(v, &q->evtchn_fd, &q->port, d)) {
+        return false;
+    }
+    q->rx_port = q->port;
+    if (v->split) {
+        /* The second port on the same fd: closing it unbinds both. */
+        q->rx_port = evtchn_bind(q->evtchn_fd, v->backend_id);
+        if (q->rx_port < 0) {
+            note(d, "cannot bind an RX event channel: %s", strerror(errno));
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Grant and set up the control ring, and bind it an event channel. */
@@ -297,27 +309,46 @@ static bool vif_clear_ctrl_keys(Vif *v)
     return ok;
 }
 
-/* Queue @i's keys: at the top level with one queue, else under queue-i/. */
+/*
+ * Queue @i's keys: at the top level with one queue, else under queue-i/.
+ * The channel keys of the other kind (single or split) an earlier
+ * connection may have left there go: a backend would read them first.
+ */
 static bool vif_write_queue_keys(Vif *v, unsigned int i)
 {
     static const char *const names[] = {
-        "tx-ring-ref", "rx-ring-ref", "event-channel",
+        "tx-ring-ref", "rx-ring-ref", "event-channel", "event-channel-tx",
+        "event-channel-rx",
     };
     VifQueue *q = &v->q[i];
     unsigned int values[] = {
         q->rings.refs[0], q->rings.refs[1], (unsigned int)q->port,
+        (unsigned int)q->port, (unsigned int)q->rx_port,
     };
-    char key[64];
+    char prefix[16] = "", key[64], path[160];
     unsigned int k;
 
-    for (k = 0; k < 3; k++) {
-        if (v->nr_queues > 1) {
-            snprintf(key, sizeof(key), "queue-%u/%s", i, names[k]);
-        } else {
-            snprintf(key, sizeof(key), "%s", names[k]);
+    if (v->nr_queues > 1) {
+        snprintf(prefix, sizeof(prefix), "queue-%u/", i);
+    }
+    for (k = 0; k < 5; k++) {
+        bool want = k < 2 || (k == 2) != v->split;
+        char *old;
+
+        snprintf(key, sizeof(key), "%s%s", prefix, names[k]);
+        if (want) {
+            if (!fe_printf(v, key, "%u", values[k])) {
+                return false;
+            }
+            continue;
         }
-        if (!fe_printf(v, key, "%u", values[k])) {
-            return false;
+        snprintf(path, sizeof(path), "%s/%s", v->fe, key);
+        old = xs_read("%s", path);
+        if (old) {
+            free(old);
+            if (!xs_rm(path)) {
+                return false;
+            }
         }
     }
     return true;
@@ -386,6 +417,8 @@ bool vif_prepare(Vif *v, Detail *d)
     snprintf(path, sizeof(path), "%s/feature-ctrl-ring", v->be);
     v->be_ctrl_ring = xs_read_int(path, 0) > 0;
     v->has_ctrl = v->want_static && v->be_ctrl_ring;
+    snprintf(path, sizeof(path), "%s/feature-split-event-channels", v->be);
+    v->split = v->want_split && xs_read_int(path, 0) > 0;
     if (!vif_alloc(v, d)) {
         return false;
     }
@@ -464,6 +497,7 @@ bool vif_close(Vif *v, Detail *d)
     v->connected = false;
     v->nr_queues = 1;           /* the next case asks for more if it wants */
     v->want_static = false;     /* likewise */
+    v->want_split = false;
     if (leaked) {
         note(d, "%d grant(s) still in use by backend domain after Closed",
              leaked);
@@ -522,6 +556,7 @@ Vif *vif_get(int index)
     for (i = 0; i < QNB_MAX_QUEUES; i++) {
         v->q[i].index = i;
         v->q[i].evtchn_fd = -1;
+        v->q[i].port = v->q[i].rx_port = -1;
     }
     v->ctrl_fd = -1;
     v->nr_queues = 1;

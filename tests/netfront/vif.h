@@ -39,7 +39,8 @@ typedef struct VifQueue {
     netif_tx_front_ring_t tx;
     netif_rx_front_ring_t rx;
     int evtchn_fd;
-    int port;
+    int port;                   /* the TX channel, and RX's unless split */
+    int rx_port;                /* the RX channel (split: its own port) */
     Grants txbuf;               /* TX_POOL pages, granted read-only */
     Grants rxbuf;               /* RX_POOL pages, one RX buffer each */
     unsigned int tx_next_page;  /* the TX page the next slot takes */
@@ -68,6 +69,13 @@ typedef struct Vif {
      */
     bool want_static;
     bool be_ctrl_ring;          /* the backend's feature-ctrl-ring */
+    /*
+     * Split event channels (event-channel-tx and -rx): a case sets
+     * want_split before vif_prepare(), which splits them if the backend
+     * offers feature-split-event-channels; vif_close() clears want_split.
+     */
+    bool want_split;
+    bool split;                 /* this connection's channels are split */
     bool has_ctrl;              /* this connection has a control ring */
     bool ctrl_keys;             /* our xenstore has control ring keys */
     Grants ctrl_ring;
