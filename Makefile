@@ -8,6 +8,8 @@
 #   make demo    a Xen guest's traffic through qnetback, with its statistics
 #   make bench   qnetback vs kernel xen-netback vs QEMU's xen-net-device
 #   make bench-engine  the netif engine alone vs plain writev/readv on a tap
+#   make soak    about 10 minutes of mixed load, reconnects and hostile
+#                rounds on one QEMU; its RSS, fds and grant mappings flat
 #   make qemu    only QEMU with the device: build/qemu-system-i386
 #   make install QEMU, qnetback-stat and the docs under PREFIX (/usr/local),
 #                beside the system's QEMU; DESTDIR stages them
@@ -18,7 +20,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all setup qemu native unit fuzz smoke testbed scenarios check demo \
-        bench bench-engine check-asan install clean help
+        bench bench-engine check-asan soak install clean help
 
 all: qemu native
 
@@ -64,6 +66,10 @@ bench: qemu native testbed
 bench-engine: native
 	@ninja -C build/native -j1 tests/bench/bench-engine > /dev/null
 	@build/native/tests/bench/bench-engine
+
+# Not in make check: six minutes of load in one scenario.
+soak: qemu native testbed
+	@scripts/testbed-run.sh --plan soak
 
 # Not in make check: a second QEMU build and a bed run twice as slow.
 check-asan: qemu native testbed

@@ -27,8 +27,10 @@
  *     qnb-netfront: case NAME: FAIL (vif N; details)
  *
  * and "qnb-netfront: done: N passed, M failed"; the exit status is non-zero
- * when a case failed.  On disconnect it checks that the kernel could take
- * back every grant (Linux netfront's "grant still in use by backend").
+ * when a case failed.  --repeat-for SECONDS plays the cases again, whole
+ * rounds, until that time has passed (make soak).  On disconnect it checks
+ * that the kernel could take back every grant (Linux netfront's "grant
+ * still in use by backend").
  * With --sync, the program meets dom0 at points named
  * in the guest's data/qnb-sync node (dom0 answers in data/qnb-ack), so the
  * test bed can check the backend, send traffic and exercise other guests
@@ -69,6 +71,7 @@
 bool opt_sync;
 bool opt_verbose;
 static int opt_vif = -1;
+static unsigned int opt_repeat_secs;
 unsigned int opt_count = 20;
 struct in_addr opt_ip, opt_peer;
 
@@ -133,7 +136,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: qnb-netfront [--case NAME[@VIF[/QUEUES]][,NAME...]|all] [--count N]\n"
             "                    [--secs N] [--vif N] [--ip A.B.C.D] [--peer A.B.C.D]\n"
-            "                    [--sync] [--verbose]\n"
+            "                    [--repeat-for SECONDS] [--sync] [--verbose]\n"
             "cases:");
     for (i = 0; i < nr_cases; i++) {
         fprintf(f, " %s", cases[i].name);
@@ -224,6 +227,9 @@ static int parse_args(int argc, char **argv, Plan *p, const char **ip,
         } else if (val && !strcmp(a, "--secs")) {
             opt_secs = (unsigned int)strtoul(val, NULL, 0);
             i++;
+        } else if (val && !strcmp(a, "--repeat-for")) {
+            opt_repeat_secs = (unsigned int)strtoul(val, NULL, 0);
+            i++;
         } else if (val && !strcmp(a, "--vif")) {
             opt_vif = atoi(val);
             i++;
@@ -286,6 +292,8 @@ int main(int argc, char **argv)
 {
     Plan plan = { .nr = 0 };
     int i, passed = 0, failed = 0, first, ret;
+    unsigned int round = 0;
+    int64_t t0;
     const char *ip = NULL, *peer = NULL;
     Vif *v;
 
@@ -317,13 +325,24 @@ int main(int argc, char **argv)
     }
     leak_check_init();
 
-    for (i = 0; i < plan.nr; i++) {
-        if (run_case(plan.list[i], plan.at[i], first, plan.queues[i])) {
-            passed++;
-        } else {
-            failed++;
+    /* --repeat-for (make soak): whole rounds of the plan until time is up. */
+    t0 = now_ms();
+    do {
+        int failed0 = failed;
+
+        round++;
+        for (i = 0; i < plan.nr; i++) {
+            if (run_case(plan.list[i], plan.at[i], first, plan.queues[i])) {
+                passed++;
+            } else {
+                failed++;
+            }
         }
-    }
+        if (opt_repeat_secs) {
+            say("round %u: %d cases, %d failed, %lld s", round, plan.nr,
+                failed - failed0, (long long)(now_ms() - t0) / 1000);
+        }
+    } while (now_ms() - t0 < (int64_t)opt_repeat_secs * 1000);
     say("done: %d passed, %d failed", passed, failed);
     return failed ? 1 : 0;
 }
