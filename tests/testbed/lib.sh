@@ -239,8 +239,8 @@ hmp() {
 
 # ping_both DOM0_IP GUEST_IP: ping from dom0 and from the guest.
 ping_both() {
-    ping -c 3 -W 5 "$2" || fail "dom0 cannot ping $2"
-    gexec "$2" "ping -c 3 -W 5 $1" || fail "guest $2 cannot ping $1"
+    ping -c 3 -i 0.2 -W 5 "$2" || fail "dom0 cannot ping $2"
+    gexec "$2" "ping -c 3 -i 0.2 -W 5 $1" || fail "guest $2 cannot ping $1"
 }
 
 # iperf GUEST_IP SECONDS [ARGS]: dom0 is the client, -R makes the guest

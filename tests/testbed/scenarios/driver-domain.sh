@@ -124,7 +124,7 @@ wait $p1 || fail "iperf3 to knb"
 wait $p2 || fail "iperf3 to qnbdd"
 log "at once: kernel netback $(cat /run/knb.mbps) Mbit/s, qnetback in dd $(cat /run/qnbdd.mbps) Mbit/s"
 iperf_both 10.0.1.5 5
-gexec 10.0.1.5 "ping -c 3 -W 5 10.0.1.2" > /dev/null || fail "qnbdd cannot reach knb"
+gexec 10.0.1.5 "ping -c 3 -i 0.2 -W 5 10.0.1.2" > /dev/null || fail "qnbdd cannot reach knb"
 dd_qmp query-xen-netback > "$QNB_OUT/query-xen-netback.json"
 python3 - "$QNB_OUT/query-xen-netback.json" "$D" <<'EOF' || fail "dd's QEMU does not report qnbdd's vif"
 import json, sys
@@ -181,7 +181,7 @@ check_served qnbdd 1
 wait_until 30 gexec 10.0.1.5 "test -e /sys/class/net/eth1" || fail "no eth1 in qnbdd"
 gexec 10.0.1.5 "echo 1 > /proc/sys/net/ipv4/conf/all/arp_ignore;
                 ip addr add 10.0.1.6/24 dev eth1; ip link set eth1 up" > /dev/null
-ping -c 3 -W 5 10.0.1.6 > /dev/null || fail "no answer on qnbdd's attached vif"
+ping -c 3 -i 0.2 -W 5 10.0.1.6 > /dev/null || fail "no answer on qnbdd's attached vif"
 rx1=$(gexec 10.0.1.5 "cat /sys/class/net/eth1/statistics/rx_packets")
 [ "$rx1" -ge 3 ] || fail "qnbdd's eth1 received $rx1 packets"
 [ "$(xl network-list qnbdd | awk 'NR > 1' | wc -l)" = 2 ] || fail "network-list: not 2 vifs"
@@ -199,7 +199,7 @@ wait_until 30 dd_exec "test ! -e /sys/class/net/vif$D.1" || {
 }
 gexec 10.0.1.5 "test ! -e /sys/class/net/eth1" || fail "qnbdd still has eth1"
 [ "$(xl network-list qnbdd | awk 'NR > 1' | wc -l)" = 1 ] || fail "network-list: not 1 vif"
-ping -c 2 -W 5 10.0.1.5 > /dev/null || fail "qnbdd's vif 0 stopped after the detach"
+ping -c 2 -i 0.2 -W 5 10.0.1.5 > /dev/null || fail "qnbdd's vif 0 stopped after the detach"
 log "xl network-detach: vif 1 gone from the guest, dd and xenstore; vif 0 serves on"
 # The same vif again: nothing of the first one stands in its way.
 xl network-attach qnbdd mac=00:16:3e:00:01:07 bridge=xenbr0 backend=dd ||
@@ -228,7 +228,7 @@ qnbdd_again() {
     guest_wait_ready qnbdd
     D=$(guest_domid qnbdd)
     check_served qnbdd 0
-    ping -c 2 -W 5 10.0.1.5 > /dev/null || fail "qnbdd unreachable after re-create"
+    ping -c 2 -i 0.2 -W 5 10.0.1.5 > /dev/null || fail "qnbdd unreachable after re-create"
 }
 qnbdd_again
 guest_crash 10.0.1.5
@@ -246,7 +246,7 @@ fds1=$(dd_fds)
 [ "$fds1" = "$fds0" ] || fail "dd's QEMU had $fds0 fds before the guests, $fds1 after"
 dd_qmp query-xen-netback | grep -q '"return": \[\]' ||
     fail "dd's QEMU still has vifs: $(dd_qmp query-xen-netback)"
-ping -c 2 -W 5 10.0.1.2 > /dev/null || fail "knb stopped answering"
+ping -c 2 -i 0.2 -W 5 10.0.1.2 > /dev/null || fail "knb stopped answering"
 dd_logs
 grep -i "error\|warn\|denied" "$QNB_OUT/dd-qnetback.log" |
     grep -v "xs_mkdir device-model/0/backends\|taking its rings over" &&

@@ -2,4 +2,4 @@
 . /testbed/lib.sh
 backend_up knb knb 1
 ping_both 10.0.1.1 10.0.1.2
-iperf_both 10.0.1.2 3
+iperf_both 10.0.1.2 2

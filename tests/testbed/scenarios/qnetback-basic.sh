@@ -13,7 +13,7 @@ log "QEMU runs as uid $uid ($(id -un "$uid")), seccomp mode $seccomp"
 [ "$uid" = "$(id -u qnbuser)" ] || fail "QEMU runs as uid $uid, not qnbuser"
 [ "$seccomp" = 2 ] || fail "QEMU's seccomp mode is $seccomp, not 2 (filter)"
 ping_both 10.0.4.1 10.0.4.2
-iperf_both 10.0.4.2 3
+iperf_both 10.0.4.2 2
 qemu_alive g1 || fail "QEMU died"
 xenstore-ls /local/domain/0/backend/qnetback 2>&1 | grep -E "state|error" | head
 qnetback-stat -s /run/qemu-g1.qmp

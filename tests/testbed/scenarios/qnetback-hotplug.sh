@@ -29,7 +29,7 @@ EOF
 xl unpause hp
 guest_wait_ready hp
 ping_both 10.0.1.1 10.0.1.9
-iperf_both 10.0.1.9 3
+iperf_both 10.0.1.9 2
 qmp hp '{"execute": "query-xen-netback"}' | grep -q '"id": "vif-hp"' ||
     fail "query-xen-netback does not list vif-hp"
 log "device_add: vif-hp served, listed by query-xen-netback"
@@ -72,6 +72,6 @@ wait_until 60 back || {
 }
 wait_until 30 ping -c 1 -W 1 10.0.1.9 || fail "no ping after the second device_add"
 ping_both 10.0.1.1 10.0.1.9
-iperf_both 10.0.1.9 3
+iperf_both 10.0.1.9 2
 guest_console hp | grep -i "does not support copying" && fail "netfront complained"
 log "device_add again: the guest's running netfront reconnected, traffic both ways"

@@ -104,7 +104,7 @@ d=$(guest_domid lc15)
 guest_crash 10.0.15.2
 dom0_gone 15 "$d"
 ping_both 10.0.16.1 10.0.16.2
-iperf_both 10.0.16.2 3
+iperf_both 10.0.16.2 2
 d=$(guest_domid lc16)
 xl destroy lc16
 dom0_gone 16 "$d"

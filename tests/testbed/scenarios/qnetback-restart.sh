@@ -47,7 +47,7 @@ wait_until 20 test -e /sys/class/net/qnb$d || fail "no tap"
 xl unpause rs
 guest_wait_ready rs
 ping_both 10.0.1.1 10.0.1.10
-iperf_both 10.0.1.10 3
+iperf_both 10.0.1.10 2
 ifindex=$(gexec 10.0.1.10 "cat /sys/class/net/eth0/ifindex")
 maps=$(qemu_gntdev_maps rs)
 log "serving: guest eth0 ifindex $ifindex, QEMU holds $maps grant mappings"
@@ -97,7 +97,7 @@ log "left by the dead QEMU: $returned RX buffers returned empty, $dropped TX pac
     fail "the guest's eth0 changed"
 no_grant_leak rs
 ping_both 10.0.1.1 10.0.1.10
-iperf_both 10.0.1.10 3
+iperf_both 10.0.1.10 2
 
 # Nothing of the dead QEMU is left: one QEMU, one tap, the same mappings,
 # the vif's nodes and no other.

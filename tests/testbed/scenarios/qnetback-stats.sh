@@ -4,8 +4,8 @@
 . /testbed/lib.sh
 backend_up qnb s 4 queues=2,iothreads=2
 ping -c 20 -i 0.2 -W 2 10.0.4.2 > /dev/null || fail "ping"
-iperf 10.0.4.2 3 > /dev/null || fail "iperf3 dom0 -> guest"
-iperf 10.0.4.2 3 -R > /dev/null || fail "iperf3 guest -> dom0"
+iperf 10.0.4.2 2 > /dev/null || fail "iperf3 dom0 -> guest"
+iperf 10.0.4.2 2 -R > /dev/null || fail "iperf3 guest -> dom0"
 gexec 10.0.4.2 "ping -c 5 -i 0.2 10.0.4.1" > /dev/null || fail "guest ping"
 
 # The guest reads its own counters before and after a burst of traffic

@@ -54,7 +54,7 @@ log "knb on the kernel netback, qnbxl on qnetback ($be), both on xenbr0"
 
 ping_both 10.0.1.1 10.0.1.2
 ping_both 10.0.1.1 10.0.1.3
-gexec 10.0.1.3 "ping -c 3 -W 5 10.0.1.2" || fail "qnbxl cannot reach knb"
+gexec 10.0.1.3 "ping -c 3 -i 0.2 -W 5 10.0.1.2" || fail "qnbxl cannot reach knb"
 iperf 10.0.1.2 5 > /run/knb.mbps & p1=$!
 iperf 10.0.1.3 5 > /run/qnbxl.mbps & p2=$!
 wait $p1 || fail "iperf3 to knb"
@@ -70,5 +70,5 @@ log "guest to guest, qnetback to kernel netback: $g2g Mbit/s"
 xl destroy qnbxl
 wait_nothing_left "$d"
 wait_until 10 sh -c "! test -e /sys/class/net/qnb-qnbxl" || fail "qnbxl's tap left"
-ping -c 2 -W 5 10.0.1.2 > /dev/null || fail "knb stopped answering"
+ping -c 2 -i 0.2 -W 5 10.0.1.2 > /dev/null || fail "knb stopped answering"
 log "qnbxl destroyed: no QEMU, tap or node left; knb still served"

@@ -16,4 +16,4 @@ pgrep -af qemu-system-i386 | grep -q -- "-xen-domid $(guest_domid stockxl)" ||
 xl unpause stockxl
 guest_wait_ready stockxl
 ping_both 10.0.3.1 10.0.3.2
-iperf_both 10.0.3.2 3
+iperf_both 10.0.3.2 2

@@ -3,5 +3,5 @@
 . /testbed/lib.sh
 backend_up stock stock 2
 ping_both 10.0.2.1 10.0.2.2
-iperf_both 10.0.2.2 3
+iperf_both 10.0.2.2 2
 qemu_alive stock || fail "QEMU died"
