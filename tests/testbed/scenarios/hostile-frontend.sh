@@ -18,7 +18,7 @@
 # after 10 and 60).
 # Guest "good" (Linux netfront, served by another qnetback QEMU) must
 # answer a ping after every case and move iperf3 traffic after every
-# fourth and after each that loads the machine.  Per case dom0 checks: the
+# sixth and after each that loads the machine.  Per case dom0 checks: the
 # hostile QEMU is alive; on a fatal fault the backend is Closing with a
 # clear `error` node and query-xen-netback gives the fault's cause; a
 # benign case leaves the error node alone and its connection counted what
@@ -96,7 +96,7 @@ declare -A COUNTS=(
 )
 # The cases after which the good guest always runs iperf3.
 HEAVY="rx-no-buffers bad-gref-flood rx-stall event-storm reconnect-cycles"
-HEAVY="$HEAVY ctrl-event-storm rewrite-under rx-trickle state-flap"
+HEAVY="$HEAVY ctrl-event-storm split-storm rewrite-under rx-trickle state-flap"
 ncase=0
 declare -A backend      # vif -> its backend's xenstore path
 declare -A fatal_seen   # vif -> the last case seen Closing with its error
@@ -267,11 +267,11 @@ after_case() {
             problem "$name: the multicast extra's carrier packet was sent" ;;
     esac
     ping -c 1 -W 5 10.0.2.2 > /dev/null || problem "$name: dom0 cannot ping the good guest"
-    # iperf3 after every fourth case and after each that loads the machine.
+    # iperf3 after every sixth case and after each that loads the machine.
     ncase=$((ncase + 1))
     case " $HEAVY " in
     *" $name "*) ;;
-    *) if [ $((ncase % 4)) != 0 ]; then log "case $name: good guest ping ok"; return; fi ;;
+    *) if [ $((ncase % 6)) != 0 ]; then log "case $name: good guest ping ok"; return; fi ;;
     esac
     mbit=$(iperf 10.0.2.2 2) || problem "$name: iperf3 to the good guest failed"
     log "case $name: good guest ping ok, iperf3 ${mbit} Mbit/s"
