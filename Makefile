@@ -4,7 +4,7 @@
 #
 #   make check   set up everything missing and run every test
 #   make check-asan  QEMU built with ASan and UBSan through the bed's
-#                connect, traffic, reconnect, destroy and hostile scenarios
+#                connect, traffic, reconnect, destroy, hostile and soak scenarios
 #   make demo    a Xen guest's traffic through qnetback, with its statistics
 #   make bench   qnetback vs kernel xen-netback vs QEMU's xen-net-device
 #   make bench-engine  the netif engine alone vs plain writev/readv on a tap

@@ -398,10 +398,17 @@ payload_check() {
     sum=$(md5sum < /run/payload | cut -d' ' -f1)
     gexec "$guest" "nc -l -p 7001 > /tmp/payload 2>/dev/null < /dev/null &" ||
         fail "cannot start the guest's receiver"
-    sleep 0.5
+    # Connect until the guest's nc listens (a busy guest takes a while).
     python3 - "$guest" /run/payload <<'PY' || fail "sending the payload to $guest"
-import socket, sys
-s = socket.create_connection((sys.argv[1], 7001), timeout=60)
+import socket, sys, time
+for i in range(100):
+    try:
+        s = socket.create_connection((sys.argv[1], 7001), timeout=60)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.2)
+else:
+    sys.exit("the guest never listened on port 7001")
 s.sendall(open(sys.argv[2], "rb").read())
 s.shutdown(socket.SHUT_WR)
 s.recv(1)
@@ -430,7 +437,10 @@ while left > 0:
 c.close()
 PY
     local srv=$!
-    sleep 0.5
+    # The guest's nc connects once: only after dom0 listens (python3 can
+    # take over a second to start when dom0 is busy).
+    wait_until 20 sh -c "ss -ltn | grep -q '$dom0:7002 '" ||
+        fail "dom0's receiver does not listen on $dom0:7002"
     gexec "$guest" "nc $dom0 7002 < /tmp/out > /dev/null 2>&1 & sleep 0; true"
     wait $srv || fail "receiving the guest's payload"
     sum=$(md5sum < /run/payload.in | cut -d' ' -f1)

@@ -390,8 +390,13 @@ storm_end() {
         "its eth0 (own QEMU) $during0, $r0% of alone ($alone0):" \
         "eth1 kept $pct% of eth0's share"
     echo "$during $alone $during0 $alone0" > "$QNB_OUT/storm-isolation.mbps"
-    [ "$pct" -ge 70 ] ||
+    # A throughput bound means nothing with every QEMU under ASan (make
+    # check-asan): there the share is reported only.
+    if [ -f /testbed/sanitizers ]; then
+        log "event-storm: the 70% bound is not applied under the sanitizers"
+    elif [ "$pct" -lt 70 ]; then
         problem "event-storm: eth1 kept $pct% of the share eth0 kept during the storm, under 70%"
+    fi
 }
 
 # ctrl-event-storm: the same on the control ring's event channel.
