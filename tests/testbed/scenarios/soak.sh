@@ -36,7 +36,6 @@ HOSTILE=$HOSTILE+closing-fault@3+static-reconnect@1+static-off@2+event-storm
 HOSTILE=$HOSTILE+ctrl-event-storm@2+split-storm@3/4
 ERRS=/run/soak-problems
 : > $ERRS
-bad=
 problem() { log "PROBLEM: $*"; echo "$*" >> $ERRS; }
 
 [ -x $NF ] || fail "$NF is missing (ninja -C build/native builds it)"
