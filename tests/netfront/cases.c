@@ -328,23 +328,90 @@ static bool case_bad_num_queues(Vif *v, Detail *d)
     return ok;
 }
 
+/* An impossible TX req_prod on @q: four rings ahead of its responses. */
+static void tx_bogus_req_prod(VifQueue *q)
+{
+    wmb();
+    q->tx.sring->req_prod = q->tx.sring->rsp_prod + 4 * RING_SIZE(&q->tx);
+    wmb();
+}
+
+/*
+ * Fatal faults a queue's TX ring can carry before anyone kicks it: the
+ * requests are published but not notified, so the backend meets them
+ * whenever it next looks (at connect, or after a kick).  The cases of the
+ * same names kick at once; connect-fault and closing-fault rotate through
+ * them.  Each has the words its error node must hold.
+ */
+typedef struct TxFault {
+    const char *name;
+    const char *keyword;
+    void (*arm)(Vif *v, VifQueue *q);
+} TxFault;
+
+static void arm_too_many_slots(Vif *v, VifQueue *q)
+{
+    unsigned int sizes[25], i;
+    uint8_t frame[25 * 64];
+
+    build_udp(frame, v, "qnb-netfront fault", 25 * 64 - 42, false);
+    for (i = 0; i < 25; i++) {
+        sizes[i] = 64;
+    }
+    tx_queue_layout(q, frame, sizeof(frame), sizes, 25, 0, 0);
+    RING_PUSH_REQUESTS(&q->tx);
+}
+
+static void arm_unknown_extra(Vif *v, VifQueue *q)
+{
+    struct netif_extra_info extra = {
+        .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
+    };
+    uint8_t frame[256];
+    size_t len = build_udp(frame, v, "qnb-netfront fault", 64, false);
+
+    tx_queue_frame(q, frame, len);
+    tx_queued(q, 1)->flags |= NETTXF_extra_info;
+    tx_put_extra(q, &extra);
+    RING_PUSH_REQUESTS(&q->tx);
+}
+
+static void arm_page_crossing(Vif *v, VifQueue *q)
+{
+    uint8_t frame[256];
+    size_t len = build_udp(frame, v, "qnb-netfront fault", 150, false);
+    unsigned int size = (unsigned int)len;
+
+    tx_queue_layout(q, frame, len, &size, 1, 0, 0);
+    /* offset 4000 + 192 bytes: the slot runs past its page. */
+    tx_queued(q, 1)->offset = 4000;
+    RING_PUSH_REQUESTS(&q->tx);
+}
+
+static void arm_req_prod(Vif *v, VifQueue *q)
+{
+    (void)v;
+    tx_bogus_req_prod(q);
+}
+
+static const TxFault tx_faults[] = {
+    { "req_prod", "req_prod", arm_req_prod },
+    { "25 slots", "more than", arm_too_many_slots },
+    { "unknown extra", "extra type", arm_unknown_extra },
+    { "page crossing", "crosses the page", arm_page_crossing },
+};
+#define NR_TX_FAULTS    (sizeof(tx_faults) / sizeof(tx_faults[0]))
+
 static bool case_offset_overflow(Vif *v, Detail *d)
 {
     VifQueue *q = case_queue(v);
-    uint8_t frame[256];
-    size_t len;
-    unsigned int size;
 
     if (!case_begin(v, d, "offset-overflow")) {
         return false;
     }
-    len = build_udp(frame, v, "qnb-netfront offset-overflow", 150, false);
-    size = (unsigned int)len;
-    /* offset 4000 + ~200 bytes: the slot runs past its page. */
-    tx_queue_layout(q, frame, len, &size, 1, 0, 0);
-    tx_queued(q, 1)->offset = 4000;
+    arm_page_crossing(v, q);
     tx_push(q);
-    note(d, "slot offset 4000 size %zu", len);
+    note(d, "slot offset 4000 size %u", tx_queued(q, 1)->size);
     return expect_fatal(v, d, "offset-overflow", "crosses the page");
 }
 
@@ -377,17 +444,11 @@ static bool case_size_chain(Vif *v, Detail *d)
 static bool case_too_many_slots(Vif *v, Detail *d)
 {
     VifQueue *q = case_queue(v);
-    unsigned int sizes[25], i;
-    uint8_t frame[25 * 64];
 
     if (!case_begin(v, d, "too-many-slots")) {
         return false;
     }
-    build_udp(frame, v, "qnb-netfront too-many-slots", 25 * 64 - 42, false);
-    for (i = 0; i < 25; i++) {
-        sizes[i] = 64;
-    }
-    tx_queue_layout(q, frame, 25 * 64, sizes, 25, 0, 0);
+    arm_too_many_slots(v, q);
     tx_push(q);
     note(d, "one packet of 25 slots");
     return expect_fatal(v, d, "too-many-slots", "more than");
@@ -410,22 +471,14 @@ static bool case_bogus_req_prod(Vif *v, Detail *d)
 
 static bool case_unknown_extra(Vif *v, Detail *d)
 {
-    uint8_t frame[256];
-    struct netif_extra_info extra = {
-        .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
-    };
     VifQueue *q = case_queue(v);
-    size_t len;
 
     if (!case_begin(v, d, "unknown-extra")) {
         return false;
     }
-    len = build_udp(frame, v, "qnb-netfront unknown-extra", 64, false);
-    tx_queue_frame(q, frame, len);
-    tx_queued(q, 1)->flags |= NETTXF_extra_info;
-    tx_put_extra(q, &extra);
+    arm_unknown_extra(v, q);
     tx_push(q);
-    note(d, "extra-info type %u", extra.type);
+    note(d, "extra-info type %u", XEN_NETIF_EXTRA_TYPE_MAX);
     return expect_fatal(v, d, "unknown-extra", "extra type");
 }
 
@@ -628,79 +681,6 @@ static void spin_us(unsigned int us)
         /* spin */
     }
 }
-
-/* An impossible TX req_prod on @q: four rings ahead of its responses. */
-static void tx_bogus_req_prod(VifQueue *q)
-{
-    wmb();
-    q->tx.sring->req_prod = q->tx.sring->rsp_prod + 4 * RING_SIZE(&q->tx);
-    wmb();
-}
-
-/*
- * Fatal faults a queue's TX ring can carry before anyone kicks it: the
- * requests are published but not notified, so the backend meets them
- * whenever it next looks (at connect, or after a kick).  connect-fault
- * and closing-fault rotate through them; each has the words its error
- * node must hold.
- */
-typedef struct TxFault {
-    const char *name;
-    const char *keyword;
-    void (*arm)(Vif *v, VifQueue *q);
-} TxFault;
-
-static void arm_too_many_slots(Vif *v, VifQueue *q)
-{
-    unsigned int sizes[25], i;
-    uint8_t frame[25 * 64];
-
-    build_udp(frame, v, "qnb-netfront fault", 25 * 64 - 42, false);
-    for (i = 0; i < 25; i++) {
-        sizes[i] = 64;
-    }
-    tx_queue_layout(q, frame, sizeof(frame), sizes, 25, 0, 0);
-    RING_PUSH_REQUESTS(&q->tx);
-}
-
-static void arm_unknown_extra(Vif *v, VifQueue *q)
-{
-    struct netif_extra_info extra = {
-        .type = XEN_NETIF_EXTRA_TYPE_MAX, .flags = 0,
-    };
-    uint8_t frame[256];
-    size_t len = build_udp(frame, v, "qnb-netfront fault", 64, false);
-
-    tx_queue_frame(q, frame, len);
-    tx_queued(q, 1)->flags |= NETTXF_extra_info;
-    tx_put_extra(q, &extra);
-    RING_PUSH_REQUESTS(&q->tx);
-}
-
-static void arm_page_crossing(Vif *v, VifQueue *q)
-{
-    uint8_t frame[256];
-    size_t len = build_udp(frame, v, "qnb-netfront fault", 150, false);
-    unsigned int size = (unsigned int)len;
-
-    tx_queue_layout(q, frame, len, &size, 1, 0, 0);
-    tx_queued(q, 1)->offset = 4000;
-    RING_PUSH_REQUESTS(&q->tx);
-}
-
-static void arm_req_prod(Vif *v, VifQueue *q)
-{
-    (void)v;
-    tx_bogus_req_prod(q);
-}
-
-static const TxFault tx_faults[] = {
-    { "req_prod", "req_prod", arm_req_prod },
-    { "25 slots", "more than", arm_too_many_slots },
-    { "unknown extra", "extra type", arm_unknown_extra },
-    { "page crossing", "crosses the page", arm_page_crossing },
-};
-#define NR_TX_FAULTS    (sizeof(tx_faults) / sizeof(tx_faults[0]))
 
 /* Break every queue's TX ring with @f, then kick every queue. */
 static void fault_all_queues(Vif *v, const TxFault *f)
