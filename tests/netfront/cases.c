@@ -736,7 +736,9 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
 #define CLOSING_FAULT_ROUNDS    24
 #define STORM_MS                5000
 #define EVENT_STORM_MS          10000   /* dom0 measures two vifs meanwhile */
+/* 60 cycles of one queue; of more queues, 120 queue connections in all */
 #define RECONNECT_CYCLES        60
+#define RECONNECT_QUEUES        120
 
 static int64_t now_us(void)
 {
@@ -1035,14 +1037,15 @@ static bool case_split_storm(Vif *v, Detail *d)
 }
 
 /*
- * Connect and close 60 times while dom0 sends us traffic, RX buffers
- * posted on every queue each time: dom0 samples QEMU's memory after
- * cycles 10 and 60, so a leak per connection shows.
+ * Connect and close 60 times (30 times with four queues) while dom0 sends
+ * us traffic, RX buffers posted on every queue each time: dom0 samples
+ * QEMU's memory after cycle 10 and the last, so a leak per connection or
+ * per queue shows.
  */
 static bool case_reconnect_cycles(Vif *v, Detail *d)
 {
     int64_t t0, t_sync = 0, ms;
-    unsigned int i, q, done = 0, queues = v->nr_queues;
+    unsigned int i, q, done = 0, queues = v->nr_queues, cycles;
     bool ok = true, synced = true;
 
     if (!opt_sync) {
@@ -1053,8 +1056,12 @@ static bool case_reconnect_cycles(Vif *v, Detail *d)
         note(d, "no rendezvous with dom0");
         return false;
     }
+    cycles = RECONNECT_QUEUES / (queues ? queues : 1);
+    if (cycles > RECONNECT_CYCLES) {
+        cycles = RECONNECT_CYCLES;
+    }
     t0 = now_ms();
-    for (i = 1; i <= RECONNECT_CYCLES; i++) {
+    for (i = 1; i <= cycles; i++) {
         v->nr_queues = queues;      /* vif_close() left one */
         if (!vif_connect(v, d)) {
             note(d, "cycle %u: connect failed", i);
@@ -1071,7 +1078,7 @@ static bool case_reconnect_cycles(Vif *v, Detail *d)
             break;
         }
         done = i;
-        if (i == 10 || i == RECONNECT_CYCLES) {
+        if (i == 10 || i == cycles) {
             int64_t ts = now_ms();
 
             if (!sync_point("cycles %u", i)) {
