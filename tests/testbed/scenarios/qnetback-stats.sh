@@ -18,19 +18,24 @@ COUNTERS="$C/tx_packets $C/tx_bytes $C/rx_packets $C/rx_bytes $C/rx_dropped $C/r
 # No IPv6 chatter (router solicitations, MLD) in the measured windows.
 sysctl -qw net.ipv6.conf.qtap4.disable_ipv6=1
 gexec 10.0.4.2 "echo 1 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6" > /dev/null
+round=0
+counted() { guest_console s | grep -q "^qnb-stats: counted $round\b"; }
 compare() {
     # The guest waits 8 s (the agent's conversation is long over) before
     # its first reading and 4 s after the burst before its second; dom0
-    # reads QMP in those quiet windows.
+    # reads QMP in those quiet windows.  The guest says on its console,
+    # not the network, when it has its second reading.
+    round=$((round + 1))
     gexec 10.0.4.2 "rm -f /tmp/c1 /tmp/c2; (sleep 8; cat $COUNTERS > /tmp/c1;
         ping -c 30 -i 0.1 10.0.4.1; iperf3 -c 10.0.4.1 -t 2; sleep 4;
-        cat $COUNTERS > /tmp/c2) > /tmp/burst.log 2>&1 < /dev/null &" ||
+        cat $COUNTERS > /tmp/c2; echo qnb-stats: counted $round > /dev/console) \
+        > /tmp/burst.log 2>&1 < /dev/null &" ||
         return 1
     sleep 2
     qmp s '{"execute": "query-xen-netback"}' > /run/q1.json || return 1
-    # c2 is written some 20 s after the job started: read QMP well after
-    # it, before the agent is asked for the two readings.
-    sleep 30
+    # Then QMP after the second reading, before the agent is asked for
+    # the two readings.
+    wait_until 60 counted || { log "the guest never took its second reading"; return 1; }
     qmp s '{"execute": "query-xen-netback"}' > /run/q2.json || return 1
     gexec 10.0.4.2 "cat /tmp/c1 /tmp/c2" > /run/guest.counters || return 1
     python3 - /run/guest.counters /run/q1.json /run/q2.json <<'PY'
