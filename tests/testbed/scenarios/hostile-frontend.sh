@@ -364,7 +364,8 @@ after_case() {
         log "case $name: good guest ping ok"
         return
     fi
-    mbit=$(iperf 10.0.2.2 2) || problem "$name: iperf3 to the good guest failed"
+    # One second: it shows the guest still moves traffic, not how much.
+    mbit=$(iperf 10.0.2.2 1) || problem "$name: iperf3 to the good guest failed"
     log "case $name: good guest ping ok, iperf3 ${mbit} Mbit/s"
 }
 
