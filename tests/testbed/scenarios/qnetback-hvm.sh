@@ -9,9 +9,11 @@ xl info | grep -q '^virt_caps.*hvm' || fail "this Xen cannot run HVM guests: $(x
 
 bridge_setup
 
-# The serial console goes to a pty nobody reads: the network tells when
-# the guest is up.  (A real HVM guest boots from its disk; the bed's boots
-# the guests' kernel directly.)
+# The network tells when the guest is up.  The serial console goes to a
+# file the runner keeps with the results: once, the guest triple-faulted
+# mid-run and its own messages were lost in a pty nobody read.  (A real
+# HVM guest boots from its disk; the bed's boots the guests' kernel
+# directly.)
 cat > /etc/xen/hvm.cfg <<'EOF'
 name = "hvm"
 type = "hvm"
@@ -21,7 +23,7 @@ extra = "console=ttyS0 qnb.ip=10.0.1.20/24"
 memory = 256
 vga = "none"
 nographic = 1
-serial = "pty"
+serial = "file:/var/log/xen/console/guest-hvm-serial.log"
 device_model_override = "/usr/local/bin/qemu-system-i386"
 device_model_args_hvm = [
     "-netdev", "tap,id=n0,ifname=qnb-hvm,script=/etc/xen/scripts/qnetback-ifup,downscript=no,vhost=off",
@@ -39,7 +41,8 @@ wait_until 300 ping -c 1 -W 1 10.0.1.20 || {
     fail "the HVM guest never answered (300 s)"
 }
 t1=$(date +%s)
-log "HVM guest: xl create to first ping $((t1 - t0)) s"
+log "HVM guest: xl create to first ping $((t1 - t0)) s;" \
+    "$(grep -c . /var/log/xen/console/guest-hvm-serial.log 2>/dev/null || echo no) lines on its serial console"
 echo $((t1 - t0)) > "$QNB_OUT/hvm-boot.s"
 be=$(xenstore-read /local/domain/"$d"/device/vif/1/backend) || fail "the guest has no vif 1"
 case "$be" in */backend/qnetback/*) ;; *) fail "vif 1 is served by $be, not qnetback" ;; esac
