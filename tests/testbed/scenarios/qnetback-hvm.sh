@@ -8,6 +8,7 @@
 xl info | grep -q '^virt_caps.*hvm' || fail "this Xen cannot run HVM guests: $(xl info | grep virt_caps)"
 
 bridge_setup
+SERIAL=/var/log/xen/console/guest-hvm-serial.log
 
 # The network tells when the guest is up.  The serial console goes to a
 # file the runner keeps with the results: once, the guest triple-faulted
@@ -42,7 +43,7 @@ wait_until 300 ping -c 1 -W 1 10.0.1.20 || {
 }
 t1=$(date +%s)
 log "HVM guest: xl create to first ping $((t1 - t0)) s;" \
-    "$(grep -c . /var/log/xen/console/guest-hvm-serial.log 2>/dev/null || echo no) lines on its serial console"
+    "$(cat "$SERIAL" 2>/dev/null | grep -c .) lines on its serial console"
 echo $((t1 - t0)) > "$QNB_OUT/hvm-boot.s"
 be=$(xenstore-read /local/domain/"$d"/device/vif/1/backend) || fail "the guest has no vif 1"
 case "$be" in */backend/qnetback/*) ;; *) fail "vif 1 is served by $be, not qnetback" ;; esac
