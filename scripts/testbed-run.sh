@@ -93,9 +93,11 @@ mkdir -p "$run/overlay/usr/local/lib/qnetback"
 nf_ko=$("$top/scripts/build-netfront-module.sh" | tail -n 1) ||
     { echo "testbed-run: cannot build the netfront module" >&2; exit 1; }
 cp "$nf_ko" "$run/overlay/usr/local/lib/qnetback/xen-netfront.ko"
-# The bench's knobs (QNB_BENCH_*, see scenarios/bench.sh) travel from our
-# environment (make bench QNB_BENCH_ROUNDS=1) into the scenarios'.
-for k in $(compgen -v QNB_BENCH_); do
+# The bench's knobs (QNB_BENCH_*, see scenarios/bench.sh) and the hostile
+# cases to play (QNB_HOSTILE_CASES, see scenarios/hostile-frontend.sh)
+# travel from our environment (make bench QNB_BENCH_ROUNDS=1) into the
+# scenarios'.
+for k in $(compgen -v QNB_BENCH_) $(compgen -v QNB_HOSTILE_); do
     v=${!k}
     printf "export %s='%s'\n" "$k" "${v//\'/\'\\\'\'}"
 done > "$run/overlay/testbed/env"

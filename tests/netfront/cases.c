@@ -78,6 +78,79 @@ bool case_begin(Vif *v, Detail *d, const char *name)
     return true;
 }
 
+/*
+ * dom0 sends a case's RX frames through the vif's own tap, from its
+ * UDP_STEER_PORT to our UDP port.  A multi-queue tap gives a flow to the
+ * queue that last sent on it (the kernel's tun remembers that for 3 s):
+ * on a multi-queue vif, one datagram of that flow from the case's queue
+ * brings dom0's frames to that queue rather than to one of its hash
+ * (rx_sync() sends one each second until dom0 answers).
+ */
+void rx_steer(Vif *v)
+{
+    VifQueue *q = case_queue(v);
+    uint8_t frame[128];
+    int16_t st;
+    size_t len;
+
+    if (v->nr_queues < 2) {
+        return;
+    }
+    len = build_udp_to(frame, v, UDP_STEER_PORT, "qnb-netfront steer", 32,
+                       false);
+    tx_queue_frame(q, frame, len);
+    tx_push(q);
+    /* The tap learns the flow when QEMU writes it, whatever the answer. */
+    tx_collect(q, 1, &st, 2000);
+}
+
+/*
+ * rx_steer() once a second, for as long as dom0 may send: it may wait
+ * for something else (a carrier) before it does.
+ */
+void rx_steer_tick(Vif *v, int64_t *last)
+{
+    int64_t t = now_ms();
+
+    if (t - *last >= 1000) {
+        rx_steer(v);
+        *last = t;
+    }
+}
+
+static void rx_steer_poll(void *opaque)
+{
+    static int64_t last;
+
+    rx_steer_tick(opaque, &last);
+    sleep_ms(100);
+}
+
+/* The rendezvous "@what VIF" at which dom0 sends us RX frames. */
+bool rx_sync(Vif *v, const char *what)
+{
+    if (v->nr_queues < 2) {
+        return sync_point("%s %d", what, v->index);
+    }
+    rx_steer(v);
+    return sync_point_poll(rx_steer_poll, v, "%s %d", what, v->index);
+}
+
+/*
+ * RX buffers on every queue but the case's, so that the frames which do
+ * not go to the case's queue (dom0's own, say) stall nothing.
+ */
+void rx_post_others(Vif *v)
+{
+    unsigned int i;
+
+    for (i = 0; i < v->nr_queues; i++) {
+        if (&v->q[i] != case_queue(v)) {
+            rx_post(&v->q[i], RX_POOL);
+        }
+    }
+}
+
 /* The vif must still be Connected with no fault, and still carry traffic. */
 bool expect_alive(Vif *v, Detail *d, const char *name)
 {
@@ -631,19 +704,20 @@ static bool rx_starve_then_post(Vif *v, Detail *d, const char *name,
     if (!case_begin(v, d, name)) {
         return false;
     }
-    if (!sync_point("%s", starved)) {
+    rx_post_others(v);
+    if (!rx_sync(v, starved)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
     if (!expect_alive(v, d, name)) {
         return false;
     }
-    rx_post(&v->q[0], RX_POOL);
-    if (!sync_point("%s", posted)) {
+    rx_post(case_queue(v), RX_POOL);
+    if (!rx_sync(v, posted)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
-    ok = rx_poll(&v->q[0], 8000, marker, &frames, &marked, d);
+    ok = rx_poll(case_queue(v), 8000, marker, &frames, &marked, d);
     note(d, "after posting %u buffers: %u frames, %u of dom0's marked ones",
          RX_POOL, frames, marked);
     return ok && marked > 0;
@@ -662,7 +736,9 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
 #define CLOSING_FAULT_ROUNDS    24
 #define STORM_MS                5000
 #define EVENT_STORM_MS          10000   /* dom0 measures two vifs meanwhile */
-#define RECONNECT_CYCLES        60
+/* 40 cycles of one queue; of more queues, 80 queue connections in all */
+#define RECONNECT_CYCLES        40
+#define RECONNECT_QUEUES        80
 
 static int64_t now_us(void)
 {
@@ -911,12 +987,12 @@ static bool case_event_storm(Vif *v, Detail *d)
     if (!case_begin(v, d, "event-storm")) {
         return false;
     }
-    if (!sync_point("storm-begin")) {
+    if (!sync_point("storm-begin %d", v->index)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
     kicks = kick_storm(q->evtchn_fd, q->port, EVENT_STORM_MS, d);
-    if (!sync_point("storm-end %u", kicks)) {
+    if (!sync_point("storm-end %d %u", v->index, kicks)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
@@ -961,40 +1037,48 @@ static bool case_split_storm(Vif *v, Detail *d)
 }
 
 /*
- * Connect and close 60 times while dom0 sends us traffic, RX buffers
- * posted each time: dom0 samples QEMU's memory after cycles 10 and 60,
- * so a leak per connection shows.
+ * Connect and close 40 times (20 times with four queues) while dom0 sends
+ * us traffic, RX buffers posted on every queue each time: dom0 samples
+ * QEMU's memory after cycle 10 and the last, so a leak per connection or
+ * per queue shows.
  */
 static bool case_reconnect_cycles(Vif *v, Detail *d)
 {
     int64_t t0, t_sync = 0, ms;
-    unsigned int i, done = 0;
+    unsigned int i, q, done = 0, queues = v->nr_queues, cycles;
     bool ok = true, synced = true;
 
     if (!opt_sync) {
         note(d, "needs --sync: dom0 sends the traffic and samples QEMU");
         return false;
     }
-    if (!sync_point("cycles-begin")) {
+    if (!sync_point("cycles-begin %d", v->index)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
+    cycles = RECONNECT_QUEUES / (queues ? queues : 1);
+    if (cycles > RECONNECT_CYCLES) {
+        cycles = RECONNECT_CYCLES;
+    }
     t0 = now_ms();
-    for (i = 1; i <= RECONNECT_CYCLES; i++) {
+    for (i = 1; i <= cycles; i++) {
+        v->nr_queues = queues;      /* vif_close() left one */
         if (!vif_connect(v, d)) {
             note(d, "cycle %u: connect failed", i);
             ok = false;
             break;          /* the runner closes */
         }
         /* Somewhere for dom0's frames to go; nothing takes them. */
-        rx_post(&v->q[0], RX_POOL);
+        for (q = 0; q < v->nr_queues; q++) {
+            rx_post(&v->q[q], RX_POOL);
+        }
         if (!vif_close(v, d)) {
             note(d, "cycle %u: close failed", i);
             ok = false;
             break;
         }
         done = i;
-        if (i == 10 || i == RECONNECT_CYCLES) {
+        if (i == 10 || i == cycles) {
             int64_t ts = now_ms();
 
             if (!sync_point("cycles %u", i)) {
@@ -1014,7 +1098,84 @@ static bool case_reconnect_cycles(Vif *v, Detail *d)
         ok = false;
     }
     /* And it still serves: one more connection, for the runner to close. */
+    v->nr_queues = queues;
     return ok && case_begin(v, d, "reconnect-cycles");
+}
+
+/*
+ * vanish: traffic both ways on every queue, each TX ring kept
+ * VANISH_DEPTH requests deep (frames to a MAC nobody has, which dom0
+ * drops at once) and every RX response posted again, until dom0 destroys
+ * this domain in the middle of it ("vanish VIF" is never acknowledged;
+ * the plan's last case: nothing runs after it).  dom0 checks that QEMU
+ * let go of every grant and serves its other vifs on.
+ */
+#define VANISH_DEPTH    16
+
+typedef struct Stream {
+    Vif *v;
+    uint64_t sent, answered, received;
+} Stream;
+
+static void stream_poll(void *opaque)
+{
+    Stream *s = opaque;
+    Vif *v = s->v;
+    uint8_t frame[1500];
+    unsigned int i, n;
+    size_t len;
+
+    len = build_udp_to(frame, v, UDP_STEER_PORT, "qnb-netfront vanish", 1400,
+                       false);
+    memcpy(frame, "\x02\x00\x00\x00\x0f\x01", 6);
+    for (i = 0; i < v->nr_queues; i++) {
+        VifQueue *q = &v->q[i];
+        RING_IDX rp = q->tx.sring->rsp_prod;
+
+        rmb();
+        s->answered += (RING_IDX)(rp - q->tx.rsp_cons);
+        q->tx.rsp_cons = rp;
+        for (n = 0; q->tx.req_prod_pvt - q->tx.rsp_cons < VANISH_DEPTH; n++) {
+            tx_queue_frame(q, frame, len);
+        }
+        if (n) {
+            tx_push(q);
+            s->sent += n;
+        }
+        for (n = 0; q->rx.rsp_cons != q->rx.sring->rsp_prod; n++) {
+            rmb();
+            q->rx.rsp_cons++;
+        }
+        if (n) {
+            rx_post(q, n);
+            s->received += n;
+        }
+        evtchn_drain(q->evtchn_fd);
+    }
+    sleep_ms(1);
+}
+
+static bool case_vanish(Vif *v, Detail *d)
+{
+    Stream s = { .v = v };
+    unsigned int i;
+
+    if (!opt_sync) {
+        note(d, "needs --sync: dom0 destroys us");
+        return false;
+    }
+    if (!case_begin(v, d, "vanish")) {
+        return false;
+    }
+    for (i = 0; i < v->nr_queues; i++) {
+        rx_post(&v->q[i], RX_POOL);
+    }
+    stream_poll(&s);
+    sync_point_poll(stream_poll, &s, "vanish %d", v->index);
+    note(d, "still here: %llu frames sent, %llu answered, %llu received",
+         (unsigned long long)s.sent, (unsigned long long)s.answered,
+         (unsigned long long)s.received);
+    return false;
 }
 
 /*
@@ -1543,6 +1704,7 @@ const Case cases[] = {
     { "split-storm", case_split_storm },
     { "reconnect-cycles", case_reconnect_cycles },
     { "rx-stall", case_rx_stall },
+    { "vanish", case_vanish },
     { "static", case_static },
     { "static-reconnect", case_static_reconnect },
     { "static-off", case_static_off },

@@ -36,6 +36,11 @@ int send_good(Vif *v, const char *tag);
 bool case_begin(Vif *v, Detail *d, const char *name);
 bool expect_alive(Vif *v, Detail *d, const char *name);
 bool expect_fatal(Vif *v, Detail *d, const char *name, const char *keyword);
+/* RX frames from dom0 on the case's queue (cases.c). */
+void rx_steer(Vif *v);
+void rx_steer_tick(Vif *v, int64_t *last);
+bool rx_sync(Vif *v, const char *what);
+void rx_post_others(Vif *v);
 
 /* Unusual TX chains and offloads, tampering, rewriting (hostile-tx.c). */
 bool case_tx_odd_chains(Vif *v, Detail *d);

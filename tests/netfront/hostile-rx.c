@@ -3,8 +3,8 @@
  * write (grefs never granted, read-only grants) under duplicate request
  * ids, an RX req_prod past the ring, and buffers posted a few at a time,
  * never enough for the large frames dom0 sends.  dom0 sends the frames at
- * the rendezvous; these cases play on queue 0 of a one-queue vif, where
- * dom0's frames arrive.
+ * the rendezvous; on a multi-queue vif (NAME@VIF/QUEUES) rx_sync() brings
+ * them to the case's queue, the last, and the others get buffers.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -45,7 +45,7 @@ static bool rx_wait_responses(VifQueue *q, RING_IDX want, unsigned int ms)
  */
 bool case_rx_bad_buffers(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     RING_IDX start;
     unsigned int i, errors = 0, data = 0, ids = 0, frames = 0, marked = 0;
     bool ok = true;
@@ -58,6 +58,7 @@ bool case_rx_bad_buffers(Vif *v, Detail *d)
     if (!case_begin(v, d, "rx-bad-buffers")) {
         return false;
     }
+    rx_post_others(v);
     start = q->rx.req_prod_pvt;
     for (i = 0; i < BAD_BUFFERS; i++) {
         netif_rx_request_t *r = RING_GET_REQUEST(&q->rx, q->rx.req_prod_pvt);
@@ -70,7 +71,7 @@ bool case_rx_bad_buffers(Vif *v, Detail *d)
     RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&q->rx, notify);
     (void)notify;
     evtchn_notify(q->evtchn_fd, q->rx_port);
-    if (!sync_point("rx-frames")) {
+    if (!rx_sync(v, "rx-frames")) {
         note(d, "no rendezvous with dom0");
         return false;
     }
@@ -97,7 +98,7 @@ bool case_rx_bad_buffers(Vif *v, Detail *d)
 
     /* Good buffers (ids from 8 on): the vif must deliver again. */
     rx_post(q, RX_POOL - BAD_BUFFERS);
-    if (!sync_point("rx-frames")) {
+    if (!rx_sync(v, "rx-frames")) {
         note(d, "no rendezvous with dom0");
         return false;
     }
@@ -109,7 +110,7 @@ bool case_rx_bad_buffers(Vif *v, Detail *d)
 /* An RX req_prod 1000 ahead: fatal once a frame looks for buffers. */
 bool case_rx_bogus_req_prod(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
 
     if (!opt_sync) {
         note(d, "needs --sync: dom0 sends the frames");
@@ -118,11 +119,12 @@ bool case_rx_bogus_req_prod(Vif *v, Detail *d)
     if (!case_begin(v, d, "rx-bogus-req-prod")) {
         return false;
     }
+    rx_post_others(v);
     wmb();
     q->rx.sring->req_prod = q->rx.req_prod_pvt + 1000;
     wmb();
     evtchn_notify(q->evtchn_fd, q->rx_port);
-    if (!sync_point("rx-frames")) {
+    if (!rx_sync(v, "rx-frames")) {
         note(d, "no rendezvous with dom0");
         return false;
     }
@@ -142,8 +144,10 @@ bool case_rx_bogus_req_prod(Vif *v, Detail *d)
 #define TRICKLE_BUFFERS 4
 
 typedef struct Trickle {
+    Vif *v;
     VifQueue *q;
     unsigned int responses;
+    int64_t steered;
 } Trickle;
 
 static void trickle_poll(void *opaque)
@@ -162,14 +166,15 @@ static void trickle_poll(void *opaque)
         rx_post(q, n);
     }
     evtchn_drain(q->evtchn_fd);
+    rx_steer_tick(t->v, &t->steered);
     sleep_ms(50);
 }
 
 bool case_rx_trickle(Vif *v, Detail *d)
 {
-    VifQueue *q = &v->q[0];
+    VifQueue *q = case_queue(v);
     unsigned int frames = 0, marked = 0;
-    Trickle t = { .q = q };
+    Trickle t = { .v = v, .q = q };
     bool ok;
 
     if (!opt_sync) {
@@ -179,8 +184,9 @@ bool case_rx_trickle(Vif *v, Detail *d)
     if (!case_begin(v, d, "rx-trickle")) {
         return false;
     }
+    rx_post_others(v);
     rx_post(q, TRICKLE_BUFFERS);
-    if (!sync_point_poll(trickle_poll, &t, "rx-big")) {
+    if (!sync_point_poll(trickle_poll, &t, "rx-big %d", v->index)) {
         note(d, "no rendezvous with dom0");
         return false;
     }
@@ -191,14 +197,14 @@ bool case_rx_trickle(Vif *v, Detail *d)
         return false;
     }
     rx_post(q, RX_POOL - TRICKLE_BUFFERS);
-    if (!sync_point("rx-big-resumed")) {
+    if (!rx_sync(v, "rx-big-resumed")) {
         note(d, "no rendezvous with dom0");
         return false;
     }
     ok = rx_poll(q, 4000, "qnb-rx-big", &frames, &marked, d);
     note(d, "then %u buffers: %u frames, %u of dom0's large ones", RX_POOL,
          frames, marked);
-    if (!sync_point("rx-big-end")) {
+    if (!sync_point("rx-big-end %d", v->index)) {
         note(d, "no rendezvous with dom0");
         return false;
     }

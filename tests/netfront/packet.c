@@ -69,6 +69,12 @@ static uint8_t *build_eth_ipv4(uint8_t *f, const Vif *v, uint8_t proto,
 size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
                  bool partial)
 {
+    return build_udp_to(f, v, UDP_DPORT, text, plen, partial);
+}
+
+size_t build_udp_to(uint8_t *f, const Vif *v, uint16_t dport,
+                    const char *text, size_t plen, bool partial)
+{
     size_t tlen = strlen(text), ulen;
     uint8_t *ip = f + 14, *udp;
     uint32_t sum;
@@ -81,8 +87,8 @@ size_t build_udp(uint8_t *f, const Vif *v, const char *text, size_t plen,
 
     udp[0] = UDP_SPORT >> 8;
     udp[1] = UDP_SPORT & 0xff;
-    udp[2] = UDP_DPORT >> 8;
-    udp[3] = UDP_DPORT & 0xff;
+    udp[2] = (uint8_t)(dport >> 8);
+    udp[3] = (uint8_t)dport;
     udp[4] = (uint8_t)(ulen >> 8);
     udp[5] = (uint8_t)ulen;
     udp[6] = udp[7] = 0;

@@ -258,20 +258,35 @@ static bool rx_take(RxFrame *f, const char *marker, unsigned int *frames,
     return ok;
 }
 
+static bool marked_any(const unsigned int *marked, unsigned int nr)
+{
+    unsigned int i;
+
+    for (i = 0; i < nr; i++) {
+        if (marked[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Take the RX responses of the @nr queues @qs for @ms, a sweep over all
  * of them every 2 ms; the counts of @qs[i] in @frames[i] and @marked[i].
+ * With @quiet, stop early once a marked frame came and then nothing for
+ * @quiet ms: dom0 had sent everything before it answered the rendezvous.
  * Consumed buffers are posted again, 16 at a time, the rest at the end.
  */
 static bool rx_poll_queues(VifQueue *const *qs, unsigned int nr,
-                           unsigned int ms, const char *marker,
+                           unsigned int ms, unsigned int quiet,
+                           const char *marker,
                            unsigned int *frames, unsigned int *marked,
                            Detail *d)
 {
     static uint8_t bufs[QNB_MAX_QUEUES][RX_FRAME_MAX];
     RxFrame f[QNB_MAX_QUEUES];
-    int64_t deadline = now_ms() + ms;
-    unsigned int i;
+    int64_t deadline = now_ms() + ms, last = 0;
+    unsigned int i, seen = 0, any;
     bool ok = true;
 
     if (nr > QNB_MAX_QUEUES) {
@@ -281,13 +296,23 @@ static bool rx_poll_queues(VifQueue *const *qs, unsigned int nr,
         f[i] = (RxFrame) { .q = qs[i], .buf = bufs[i] };
     }
     while (now_ms() < deadline) {
+        any = 0;
         for (i = 0; i < nr; i++) {
             ok = rx_take(&f[i], marker, &frames[i], &marked[i], d) && ok;
+            any += frames[i] + marked[i];
             if (f[i].used >= 16) {
                 rx_post(f[i].q, f[i].used);
                 f[i].used = 0;
             }
             evtchn_drain(f[i].q->evtchn_fd);
+        }
+        if (any != seen) {
+            seen = any;
+            last = now_ms();
+        }
+        if (quiet && last && marked_any(marked, nr) &&
+            now_ms() - last >= quiet) {
+            break;
         }
         sleep_ms(2);
     }
@@ -302,7 +327,8 @@ static bool rx_poll_queues(VifQueue *const *qs, unsigned int nr,
 bool rx_poll(VifQueue *q, unsigned int ms, const char *marker,
              unsigned int *frames, unsigned int *marked, Detail *d)
 {
-    return rx_poll_queues(&q, 1, ms, marker, frames, marked, d);
+    return rx_poll_queues(&q, 1, ms, RX_POLL_QUIET_MS, marker, frames,
+                          marked, d);
 }
 
 bool rx_poll_all(Vif *v, unsigned int ms, const char *marker,
@@ -314,5 +340,5 @@ bool rx_poll_all(Vif *v, unsigned int ms, const char *marker,
     for (i = 0; i < v->nr_queues && i < QNB_MAX_QUEUES; i++) {
         qs[i] = &v->q[i];
     }
-    return rx_poll_queues(qs, i, ms, marker, frames, marked, d);
+    return rx_poll_queues(qs, i, ms, 0, marker, frames, marked, d);
 }

@@ -48,13 +48,16 @@ RxRsp rx_next_response(VifQueue *q, bool *extra_next,
 /*
  * Take @q's RX responses for @ms: count frames in @frames, those
  * containing @marker in @marked.  Every consumed buffer is posted again.
+ * It ends early once a frame with @marker came and then none for
+ * RX_POLL_QUIET_MS: for frames dom0 sent before it answered.
  * False, with a note, on a bad response.
  */
+#define RX_POLL_QUIET_MS    1000
 bool rx_poll(VifQueue *q, unsigned int ms, const char *marker,
              unsigned int *frames, unsigned int *marked, Detail *d);
 /*
- * rx_poll() on every queue of @v's connection at once: @frames and
- * @marked have v->nr_queues counts, one per queue.
+ * rx_poll() on every queue of @v's connection at once, for all of @ms:
+ * @frames and @marked have v->nr_queues counts, one per queue.
  */
 bool rx_poll_all(Vif *v, unsigned int ms, const char *marker,
                  unsigned int *frames, unsigned int *marked, Detail *d);

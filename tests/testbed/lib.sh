@@ -106,7 +106,8 @@ gexec() {
 # qnb-netfront --sync in guest NAME (started by qnb.run), until that
 # program exits or SECONDS pass.  For each new value "SEQ WHAT ARGS..."
 # the guest writes to its data/qnb-sync, runs HANDLER SEQ WHAT ARGS...,
-# then acknowledges the value in data/qnb-ack.
+# then acknowledges the value in data/qnb-ack; a handler that sets
+# sync_stop (it destroyed the guest) ends the rendezvous.
 guest_sync() {
     local name=$1 handler=$3 sync_dir sync_val sync_last='' sync_end
     sync_dir=/local/domain/$(guest_domid "$name")/data
@@ -120,6 +121,8 @@ guest_sync() {
         fi
         # shellcheck disable=SC2086
         "$handler" $sync_val
+        # A handler that destroyed the guest says so: nothing to answer.
+        [ -z "${sync_stop:-}" ] || break
         xenstore-write "$sync_dir"/qnb-ack "$sync_val"
         sync_last=$sync_val
     done
