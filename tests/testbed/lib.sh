@@ -201,22 +201,27 @@ qemu_cpu_ms() {
 # query-xen-netback: "tx.events" (a direction's counter, summed over the
 # queues), "cause.rx_stall" (a cause's count, summed), or a member of the
 # vif's reply such as "stalled-queues".  0 when the vif has no queues.
+# WHAT may list several, space-separated: their figures come on one line,
+# from one query (each query and its parsing take about a second of
+# python3 on the bed).
 vif_stat() {
     qmp "$1" '{"execute": "query-xen-netback"}' | python3 -c '
 import json, sys
-vif, what = int(sys.argv[1]), sys.argv[2]
+vif, whats = int(sys.argv[1]), sys.argv[2].split()
 domid = int(sys.argv[3]) if len(sys.argv) > 3 else None
 dev = [d for d in json.load(sys.stdin)["return"]
        if d["vif"] == vif and domid in (None, d["frontend-id"])]
 if len(dev) != 1:
     sys.exit("%d devices with vif %d" % (len(dev), vif))
-d, (a, _, b) = dev[0], what.partition(".")
-if not b:
-    print(d.get(a, 0))
-elif a == "cause":
-    print(sum(c["count"] for q in d["queues"] for c in q["causes"] if c["name"] == b))
-else:
-    print(sum(q[a][b] for q in d["queues"]))' "$2" "$3" ${4:+"$4"}
+d = dev[0]
+def figure(what):
+    a, _, b = what.partition(".")
+    if not b:
+        return d.get(a, 0)
+    if a == "cause":
+        return sum(c["count"] for q in d["queues"] for c in q["causes"] if c["name"] == b)
+    return sum(q[a][b] for q in d["queues"])
+print(" ".join(str(figure(w)) for w in whats))' "$2" "$3" ${4:+"$4"}
 }
 
 # qmp NAME JSON-COMMAND: one QMP command over /run/qemu-NAME.qmp, through

@@ -47,13 +47,10 @@ vif_of() {
 
 # vif_sum NAME VIF WHAT...: the sum of vif_stat's figures.
 vif_sum() {
-    local name=$1 vif=$2 t=0 w v
+    local name=$1 vif=$2 f
     shift 2
-    for w in "$@"; do
-        v=$(vif_stat "$name" "$vif" "$w") || return 1
-        t=$((t + v))
-    done
-    echo $t
+    f=$(vif_stat "$name" "$vif" "$*") || return 1
+    echo "$f" | awk '{ for (i = 1; i <= NF; i++) t += $i; print t + 0 }'
 }
 
 # traffic NAME N [MIB]: ping, iperf3 1 and 4 streams both ways, MIB

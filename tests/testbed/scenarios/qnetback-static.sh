@@ -54,17 +54,15 @@ log "guest st: domain $d, cases $CASES"
 q0() { vif_stat st "$1" "$2"; }
 
 static_check() {
-    local vif=$1 n hits miss pk ops rpk rhits rmiss rops
+    local vif=$1 n hits miss pk ops csegs rpk rhits rmiss rops
     n=$(qmp st '{"execute": "query-xen-netback"}' | python3 -c '
 import json, sys
 d = [x for x in json.load(sys.stdin)["return"] if x["vif"] == int(sys.argv[1])][0]
 print(sum(q["static-grants"] for q in d["queues"]), d.get("control-messages", 0))' "$vif")
-    pk=$(q0 "$vif" tx.packets); hits=$(q0 "$vif" tx.static-hits)
-    miss=$(q0 "$vif" tx.static-misses)
-    ops=$(( $(q0 "$vif" tx.map-ops) + $(q0 "$vif" tx.copy-segs) ))
-    rpk=$(q0 "$vif" rx.packets); rhits=$(q0 "$vif" rx.static-hits)
-    rmiss=$(q0 "$vif" rx.static-misses)
-    rops=$(q0 "$vif" rx.copy-segs)
+    read -r pk hits miss ops csegs rpk rhits rmiss rops <<< "$(q0 "$vif" \
+        "tx.packets tx.static-hits tx.static-misses tx.map-ops tx.copy-segs
+         rx.packets rx.static-hits rx.static-misses rx.copy-segs")"
+    ops=$((ops + csegs))
     log "static vif $vif: static grants and control messages: $n;" \
         "tx $pk packets, $hits slots static, $miss not, $ops grant ops;" \
         "rx $rpk packets, $rhits slots static, $rmiss not, $rops grant ops"
