@@ -33,8 +33,10 @@ fi
 version=$(basename "$dsc" .dsc)
 
 # 2. A pristine unpack (Debian's patches applied by dpkg-source), then the
-# overlay; unpacked again when our patches to QEMU change.
-unpacked="$version $(cat "$top"/subprojects/qemu-patches/*.patch | sha256sum | cut -c1-16)"
+# overlay; unpacked again when our patches to QEMU or the overlay change.
+unpacked="$version $(cat "$top"/subprojects/qemu-patches/*.patch \
+                         "$top"/subprojects/qemu-overlay.sh |
+                     sha256sum | cut -c1-16)"
 if [ "$(cat "$srcdir/.qnetback-unpacked" 2>/dev/null)" != "$unpacked" ]; then
     log "unpacking $version"
     rm -rf "$srcdir" "$top/build/qemu" "$top/build/qemu-asan"

@@ -17,13 +17,18 @@ cd "$src"
 ln -sfn "$proj/hw-xen-netback" hw/net/xen-netback
 
 # Our fixes to QEMU itself, each one patch (upstream candidates), applied
-# once: a patch that reverses cleanly is in already.
+# once, in order; .qnetback-patches lists those in.  (Whether a patch
+# reverses cleanly says nothing once a later one touches the same lines.)
+# build-qemu.sh unpacks a pristine tree again when a patch changes.
+applied=.qnetback-patches
+touch "$applied"
 for p in "$proj"/subprojects/qemu-patches/*.patch; do
     [ -f "$p" ] || continue
-    if ! patch -p1 -R -s -f --dry-run < "$p" > /dev/null 2>&1; then
-        patch -p1 -s --fuzz=0 --no-backup-if-mismatch < "$p" ||
-            { echo "qemu-overlay: $(basename "$p") does not apply" >&2; exit 1; }
-    fi
+    id="$(basename "$p") $(sha256sum < "$p" | cut -c1-16)"
+    grep -qxF "$id" "$applied" && continue
+    patch -p1 -s --fuzz=0 --no-backup-if-mismatch < "$p" ||
+        { echo "qemu-overlay: $(basename "$p") does not apply" >&2; exit 1; }
+    echo "$id" >> "$applied"
 done
 
 grep -q "^subdir('xen-netback')" hw/net/meson.build ||
