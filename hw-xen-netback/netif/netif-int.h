@@ -20,13 +20,32 @@
 /* RX staging buffer: several maximum-size frames per copy call. */
 #define NETIF_RX_BUF_FRAMES     8
 
+typedef struct NetifStatic NetifStatic;
+
+/*
+ * One map call's pages: the grefs of an ADD table with the same readonly
+ * flag, mapped together so that neighbours in the table are neighbours in
+ * memory (a frame spread over them is one iovec).
+ */
+typedef struct NetifStaticBlock {
+    void *base;
+    uint32_t *refs;             /* [nr], as mapped */
+    NetifStatic **entries;      /* [nr], NULL once deleted */
+    unsigned int nr;
+    unsigned int live;          /* entries not yet deleted */
+    struct NetifStaticBlock *next;
+} NetifStaticBlock;
+
 /* A static grant: a gref the frontend asked us to keep mapped. */
-typedef struct NetifStatic {
+struct NetifStatic {
     uint32_t ref;
     bool readonly;
     void *page;
     unsigned int busy;          /* requests in flight that use it */
-} NetifStatic;
+    NetifStaticBlock *block;
+    unsigned int index;         /* in block */
+    bool deleting;              /* marked by the DEL being answered */
+};
 
 /* One data slot of a guest-transmitted packet, as read off the ring. */
 typedef struct NetifTxSlot {
@@ -133,6 +152,7 @@ struct NetifQueue {
     unsigned int static_mask;   /* slots - 1 */
     unsigned int static_count;
     uint32_t static_seed;
+    NetifStaticBlock *static_blocks;
     /* RX: posted requests [req_cons, rx_static_end) known static */
     RING_IDX rx_static_end;
     netif_rx_request_t rx_static_req[NETIF_RX_STATIC_CACHE];

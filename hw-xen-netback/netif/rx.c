@@ -377,6 +377,7 @@ static int rx_read_static(NetifQueue *q)
     netif_rx_request_t reqs[RX_STATIC_REQS];
     NetifStatic *st[RX_STATIC_REQS];
     struct iovec iov[RX_STATIC_REQS];
+    uint8_t *page[RX_STATIC_REQS - 1];
     NetifRxPending *p = &q->rx_pending;
     NetifVnetHdr vh = { 0 };
     RING_IDX cons = q->rx.req_cons;
@@ -395,14 +396,24 @@ static int rx_read_static(NetifQueue *q)
         st[i] = q->rx_static[c];
     }
 
-    /* vnet header, then request 0's page, then 2, 3, ... */
+    /*
+     * vnet header, then request 0's page, then 2, 3, ... (1 is the GSO
+     * extra's, if it is one); pages side by side in memory (static
+     * blocks) are one iovec.
+     */
     iov[0] = (struct iovec) { .iov_base = &vh,
                               .iov_len = q->cfg.vnet_hdr_len };
-    for (i = 1; i < RX_STATIC_REQS; i++) {
-        iov[i] = (struct iovec) { .iov_base = st[i == 1 ? 0 : i]->page,
-                                  .iov_len = NETIF_PAGE_SIZE };
+    for (i = 0, n = 1; i < RX_STATIC_REQS - 1; i++) {
+        page[i] = st[i ? i + 1 : 0]->page;
+        if (n > 1 && (uint8_t *)iov[n - 1].iov_base + iov[n - 1].iov_len ==
+                     page[i]) {
+            iov[n - 1].iov_len += NETIF_PAGE_SIZE;
+        } else {
+            iov[n++] = (struct iovec) { .iov_base = page[i],
+                                        .iov_len = NETIF_PAGE_SIZE };
+        }
     }
-    ret = q->ops->tap_readv(q->opaque, iov, RX_STATIC_REQS);
+    ret = q->ops->tap_readv(q->opaque, iov, n);
     if (ret == -EAGAIN) {
         return -1;
     }
@@ -425,7 +436,7 @@ static int rx_read_static(NetifQueue *q)
 
         memcpy(buf, &vh, q->cfg.vnet_hdr_len);
         for (i = 0, off = 0; off < len; i++, off += NETIF_PAGE_SIZE) {
-            memcpy(buf + q->cfg.vnet_hdr_len + off, iov[1 + i].iov_base,
+            memcpy(buf + q->cfg.vnet_hdr_len + off, page[i],
                    MIN(NETIF_PAGE_SIZE, len - off));
         }
         return rx_take_buffered(q, ret) ? 3 : 0;

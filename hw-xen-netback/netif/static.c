@@ -5,9 +5,15 @@
  *
  * The table belongs to the queue's thread: the glue runs netif_static_add()
  * and netif_static_del() there (the control ring is served elsewhere), so
- * the data path looks grefs up without a lock.  Each gref is mapped alone
- * when it is added (ADD is rare, and a gref can then be deleted alone) and
- * unmapped when it is deleted or the queue is freed.
+ * the data path looks grefs up without a lock.
+ *
+ * An ADD table is mapped in one call per run of entries with the same
+ * readonly flag (a block), so pages the frontend lists side by side are
+ * side by side here, and the data path sends or fills a frame spread over
+ * them with one iovec.  A mapping cannot be cut, so a DEL maps the block's
+ * surviving grefs again as a new block and unmaps the old one: DEL is rare,
+ * and a deleted gref is unmapped when DEL answers, as netif.h requires.
+ * That is refused (per entry) while another gref of the block is in use.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -36,21 +42,77 @@ static void static_count_changed(NetifQueue *q)
                      __ATOMIC_RELAXED);
 }
 
-static void static_unmap(NetifQueue *q, NetifStatic *s)
+/* Map @nr entries, all readonly or all not, as one block. */
+static NetifStaticBlock *static_block_map(NetifQueue *q,
+                                          NetifStatic *const *entries,
+                                          unsigned int nr)
 {
-    q->ops->unmap(q->opaque, s->page, &s->ref, 1);
-    g_free(s);
+    NetifStaticBlock *b = g_new0(NetifStaticBlock, 1);
+    unsigned int i;
+
+    b->refs = g_new(uint32_t, nr);
+    for (i = 0; i < nr; i++) {
+        b->refs[i] = entries[i]->ref;
+    }
+    b->base = q->ops->map(q->opaque, b->refs, nr, !entries[0]->readonly);
+    if (!b->base) {
+        g_free(b->refs);
+        g_free(b);
+        return NULL;
+    }
+    b->entries = g_memdup2(entries, nr * sizeof(*entries));
+    b->nr = b->live = nr;
+    return b;
+}
+
+/* Unmap @b and free it with the entries it still has. */
+static void static_block_free(NetifQueue *q, NetifStaticBlock *b)
+{
+    unsigned int i;
+
+    q->ops->unmap(q->opaque, b->base, b->refs, b->nr);
+    for (i = 0; i < b->nr; i++) {
+        g_free(b->entries[i]);
+    }
+    g_free(b->entries);
+    g_free(b->refs);
+    g_free(b);
+}
+
+/* Point @b's entries at its pages and list it on the queue. */
+static void static_block_attach(NetifQueue *q, NetifStaticBlock *b)
+{
+    unsigned int i;
+
+    for (i = 0; i < b->nr; i++) {
+        NetifStatic *s = b->entries[i];
+
+        s->block = b;
+        s->index = i;
+        s->page = (uint8_t *)b->base + (size_t)i * NETIF_PAGE_SIZE;
+    }
+    b->next = q->static_blocks;
+    q->static_blocks = b;
+}
+
+static void static_block_detach(NetifQueue *q, NetifStaticBlock *b)
+{
+    NetifStaticBlock **p = &q->static_blocks;
+
+    while (*p != b) {
+        p = &(*p)->next;
+    }
+    *p = b->next;
 }
 
 void netif_static_cleanup(NetifQueue *q)
 {
-    unsigned int i;
+    /* A pending TX batch was released before: nothing uses them now. */
+    while (q->static_blocks) {
+        NetifStaticBlock *b = q->static_blocks;
 
-    for (i = 0; q->static_slots && i <= q->static_mask; i++) {
-        /* A pending TX batch was released before: nothing uses it now. */
-        if (q->static_slots[i]) {
-            static_unmap(q, q->static_slots[i]);
-        }
+        q->static_blocks = b->next;
+        static_block_free(q, b);
     }
     g_free(q->static_slots);
     q->static_slots = NULL;
@@ -179,7 +241,8 @@ uint32_t netif_static_add(NetifQueue *q, const NetifGref *grefs,
                           unsigned int nr)
 {
     g_autofree NetifStatic **added = NULL;
-    unsigned int i;
+    NetifStaticBlock *blocks = NULL;
+    unsigned int i, run;
 
     if (!q->cfg.max_static_grants) {
         return XEN_NETIF_CTRL_STATUS_NOT_SUPPORTED;
@@ -200,19 +263,37 @@ uint32_t netif_static_add(NetifQueue *q, const NetifGref *grefs,
     /* All or nothing: map every gref before the table sees any. */
     added = g_new(NetifStatic *, nr);
     for (i = 0; i < nr; i++) {
-        NetifStatic *s = g_new0(NetifStatic, 1);
+        added[i] = g_new0(NetifStatic, 1);
+        added[i]->ref = grefs[i].ref;
+        added[i]->readonly = grefs[i].flags & XEN_NETIF_CTRLF_GREF_readonly;
+    }
+    for (i = 0; i < nr; i += run) {
+        NetifStaticBlock *b;
 
-        s->ref = grefs[i].ref;
-        s->readonly = grefs[i].flags & XEN_NETIF_CTRLF_GREF_readonly;
-        s->page = q->ops->map(q->opaque, &s->ref, 1, !s->readonly);
-        if (!s->page) {
-            g_free(s);
-            while (i--) {
-                static_unmap(q, added[i]);
+        for (run = 1; i + run < nr &&
+             added[i + run]->readonly == added[i]->readonly; run++) {
+            continue;
+        }
+        b = static_block_map(q, &added[i], run);
+        if (!b) {
+            while (blocks) {
+                b = blocks;
+                blocks = b->next;
+                static_block_free(q, b);    /* and the entries it has */
+            }
+            for (; i < nr; i++) {
+                g_free(added[i]);
             }
             return XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER;
         }
-        added[i] = s;
+        b->next = blocks;
+        blocks = b;
+    }
+    while (blocks) {
+        NetifStaticBlock *b = blocks;
+
+        blocks = b->next;
+        static_block_attach(q, b);
     }
     for (i = 0; i < nr; i++) {
         static_insert(q, added[i]);
@@ -221,9 +302,70 @@ uint32_t netif_static_add(NetifQueue *q, const NetifGref *grefs,
     return XEN_NETIF_CTRL_STATUS_SUCCESS;
 }
 
+/* Is an entry of @b that DEL keeps in use by a request in flight? */
+static bool static_block_kept_busy(const NetifStaticBlock *b)
+{
+    unsigned int i;
+
+    for (i = 0; i < b->nr; i++) {
+        if (b->entries[i] && !b->entries[i]->deleting &&
+            b->entries[i]->busy) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Carry out the deletions DEL marked in @b: unmap it, with its survivors
+ * first mapped again as a new block.  False if that is not possible now
+ * (nothing changed, the marks are cleared).
+ */
+static bool static_block_delete(NetifQueue *q, NetifStaticBlock *b)
+{
+    g_autofree NetifStatic **kept = g_new(NetifStatic *, b->nr);
+    NetifStaticBlock *nb = NULL;
+    unsigned int i, n = 0;
+
+    for (i = 0; i < b->nr; i++) {
+        if (b->entries[i] && !b->entries[i]->deleting) {
+            kept[n++] = b->entries[i];
+        }
+    }
+    if (n && (static_block_kept_busy(b) ||
+              !(nb = static_block_map(q, kept, n)))) {
+        for (i = 0; i < b->nr; i++) {
+            if (b->entries[i]) {
+                b->entries[i]->deleting = false;
+            }
+        }
+        return false;
+    }
+    for (i = 0; i < b->nr; i++) {
+        NetifStatic *s = b->entries[i];
+
+        if (s && s->deleting) {
+            static_remove(q, s);
+        }
+        if (s && (s->deleting || nb)) {
+            b->entries[i] = NULL;
+            if (s->deleting) {
+                g_free(s);
+            }
+        }
+    }
+    static_block_detach(q, b);
+    static_block_free(q, b);
+    if (nb) {
+        static_block_attach(q, nb);
+    }
+    return true;
+}
+
 uint32_t netif_static_del(NetifQueue *q, NetifGref *grefs, unsigned int nr,
                           uint32_t *removed)
 {
+    g_autofree NetifStaticBlock **blocks = NULL;
     unsigned int i;
 
     *removed = 0;
@@ -233,22 +375,41 @@ uint32_t netif_static_del(NetifQueue *q, NetifGref *grefs, unsigned int nr,
     if (!nr || nr > NETIF_CTRL_MAX_GREFS) {
         return XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER;
     }
+    blocks = g_new(NetifStaticBlock *, nr);
+    /*
+     * Mark what can go: never added, or still used by a request we have
+     * not answered, cannot (the mapping must not go under a packet, and a
+     * frontend deletes only grefs it has back).
+     */
     for (i = 0; i < nr; i++) {
         NetifStatic *s = static_find(q, grefs[i].ref);
 
-        /*
-         * Never added, or still used by a request we have not answered:
-         * the mapping must not go under a packet, and a frontend deletes
-         * only grefs it has back.
-         */
-        if (!s || s->busy) {
-            grefs[i].status = XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER;
+        grefs[i].status = XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER;
+        blocks[i] = NULL;
+        if (s && !s->busy && !s->deleting) {
+            s->deleting = true;
+            blocks[i] = s->block;
+        }
+    }
+    /* Then each block they are in, once: its entries' marks tell which. */
+    for (i = 0; i < nr; i++) {
+        NetifStaticBlock *b = blocks[i];
+        bool done;
+        unsigned int j;
+
+        if (!b) {
             continue;
         }
-        static_remove(q, s);
-        static_unmap(q, s);
-        grefs[i].status = XEN_NETIF_CTRL_STATUS_SUCCESS;
-        (*removed)++;
+        done = static_block_delete(q, b);   /* b may be freed */
+        for (j = i; j < nr; j++) {
+            if (blocks[j] == b) {
+                blocks[j] = NULL;
+                if (done) {
+                    grefs[j].status = XEN_NETIF_CTRL_STATUS_SUCCESS;
+                    (*removed)++;
+                }
+            }
+        }
     }
     static_count_changed(q);
     return XEN_NETIF_CTRL_STATUS_SUCCESS;

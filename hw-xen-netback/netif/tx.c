@@ -542,7 +542,14 @@ static ssize_t tx_writev(NetifQueue *q, NetifTxPacket *pkt, uint8_t *hdr)
         size_t n = MIN(skip, s->size);
 
         skip -= n;
-        if (n < s->size) {
+        if (n == s->size) {
+            continue;
+        }
+        /* Slots side by side in memory (static blocks) are one iovec. */
+        if ((uint8_t *)iov[cnt - 1].iov_base + iov[cnt - 1].iov_len ==
+            s->data + n) {
+            iov[cnt - 1].iov_len += s->size - n;
+        } else {
             iov[cnt++] = (struct iovec) {
                 .iov_base = s->data + n, .iov_len = s->size - n,
             };

@@ -77,8 +77,9 @@ static void *fake_map(void *opaque, const uint32_t *refs, unsigned int nr,
         FakeGrant *g = fake_lookup(f, refs[i]);
 
         if (!f->alias) {
-            memcpy(m->addr + (size_t)i * NETIF_PAGE_SIZE, g->page,
-                   NETIF_PAGE_SIZE);
+            /* from a mapping already standing, as Xen's would alias it */
+            memcpy(m->addr + (size_t)i * NETIF_PAGE_SIZE,
+                   fake_page(f, refs[i]), NETIF_PAGE_SIZE);
         }
         g->mapped++;
     }
@@ -384,11 +385,15 @@ uint8_t *fake_page(Fake *f, uint32_t gref)
         g_assert(fake_lookup(f, gref));
         return f->grants[gref].page;
     }
+    /* A standing (static) mapping of it: the view the backend has. */
     for (i = 0; i < f->mappings->len; i++) {
         FakeMapping *m = g_ptr_array_index(f->mappings, i);
+        unsigned int j;
 
-        if (m->nr == 1 && m->refs[0] == gref) {
-            return m->addr;
+        for (j = 0; j < m->nr; j++) {
+            if (m->refs[j] == gref) {
+                return m->addr + (size_t)j * NETIF_PAGE_SIZE;
+            }
         }
     }
     g_assert(fake_lookup(f, gref));

@@ -226,31 +226,115 @@ static void test_add_refused(void)
     fake_cleanup(&f);
 }
 
-/* DEL never takes a mapping from under a request in flight. */
+/*
+ * DEL never takes a mapping from under a request in flight: not the
+ * gref's own, nor its block's (the survivors are mapped again).
+ */
 static void test_del_in_use(void)
 {
-    uint32_t refs[2], table, data;
+    uint32_t refs[3], table, data;
     Fake f;
 
     start(&f, 8, 1);
-    grant_pages(&f, refs, 2, false);
+    grant_pages(&f, refs, 3, false);
     table = grant_table(&f, refs, 2, 0);
     g_assert_cmpuint(fake_ctrl_call(&f, ADD, 0, table, 2, NULL), ==, OK);
+    g_assert_cmpuint(fake_ctrl_call(&f, ADD, 0,
+                                    grant_table(&f, &refs[2], 1, 0), 1,
+                                    NULL), ==, OK);
     netif_static_hold(f.q, refs[0], true);
-    g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table, 2, &data), ==, OK);
+    table = grant_table(&f, refs, 3, 0);
+    g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table, 3, &data), ==, OK);
+    /* refs[0] is in use, refs[1] shares its mapping, refs[2] does not */
     g_assert_cmpuint(data, ==, 1);
     g_assert_cmpuint(table_of(&f, table)[0].status, ==, INVAL);
-    g_assert_cmpuint(table_of(&f, table)[1].status, ==, OK);
+    g_assert_cmpuint(table_of(&f, table)[1].status, ==, INVAL);
+    g_assert_cmpuint(table_of(&f, table)[2].status, ==, OK);
     g_assert_nonnull(netif_static_page(f.q, refs[0], true));
+    g_assert_nonnull(netif_static_page(f.q, refs[1], true));
+    g_assert_null(netif_static_page(f.q, refs[2], true));
     netif_static_hold(f.q, refs[0], false);
-    g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table, 1, &data), ==, OK);
-    g_assert_cmpuint(data, ==, 1);
+    g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table, 2, &data), ==, OK);
+    g_assert_cmpuint(data, ==, 2);
     g_assert_cmpuint(fake_nr_mapped(&f), ==, 0);
     /* a DEL of more than a page of entries is refused whole */
     g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table,
                                     NETIF_CTRL_MAX_GREFS + 1, NULL), ==,
                      INVAL);
     fake_cleanup(&f);
+}
+
+/*
+ * An ADD maps each run of same-flag entries in one call, so neighbours in
+ * the table are neighbours in memory; a DEL maps the block's survivors
+ * again, still side by side and with their contents, and one unmap call
+ * per block frees what is left.
+ */
+static void test_blocks(void)
+{
+    uint32_t refs[6], table, data, calls;
+    NetifGref t[6];
+    uint8_t *page[6];
+    unsigned int i;
+    Fake f;
+
+    start(&f, 16, 1);
+    grant_pages(&f, refs, 6, false);
+    /* writable, writable, readonly, readonly, writable, writable */
+    for (i = 0; i < 6; i++) {
+        t[i] = (NetifGref) { .ref = refs[i],
+                             .flags = i == 2 || i == 3 ? RO : 0 };
+    }
+    table = fake_grant(&f, t, sizeof(t), 0, false);
+    calls = f.map_calls;
+    g_assert_cmpuint(fake_ctrl_call(&f, ADD, 0, table, 6, NULL), ==, OK);
+    g_assert_cmpuint(f.map_calls - calls, ==, 1 + 3); /* table, runs */
+    for (i = 0; i < 6; i++) {
+        page[i] = netif_static_page(f.q, refs[i], false);
+        g_assert_nonnull(page[i]);
+        g_assert_cmpuint(page[i][0], ==, i + 1);
+    }
+    g_assert(page[1] == page[0] + NETIF_PAGE_SIZE);
+    g_assert(page[3] == page[2] + NETIF_PAGE_SIZE);
+    g_assert(page[5] == page[4] + NETIF_PAGE_SIZE);
+
+    /* what the backend wrote stays across the DEL of a neighbour */
+    page[5][1] = 0xaa;
+    table = grant_table(&f, &refs[4], 1, 0);
+    g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table, 1, &data), ==, OK);
+    g_assert_cmpuint(data, ==, 1);
+    g_assert_null(netif_static_page(f.q, refs[4], false));
+    g_assert_cmpint(f.grants[refs[4]].mapped, ==, 0);
+    page[5] = netif_static_page(f.q, refs[5], true);
+    g_assert_cmpuint(page[5][0], ==, 6);
+    g_assert_cmpuint(page[5][1], ==, 0xaa);
+    g_assert_cmpint(f.grants[refs[5]].mapped, ==, 1);
+
+    /* the middle of a run: the two ends are side by side again */
+    table = grant_table(&f, (uint32_t[]){ refs[1], refs[1] }, 2, 0);
+    g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table, 2, &data), ==, OK);
+    g_assert_cmpuint(data, ==, 1);  /* the second is gone already */
+    g_assert_cmpuint(table_of(&f, table)[0].status, ==, OK);
+    g_assert_cmpuint(table_of(&f, table)[1].status, ==, INVAL);
+    g_assert_cmpuint(netif_static_count(f.q), ==, 4);
+    g_assert_cmpuint(fake_nr_mapped(&f), ==, 4);
+
+    /* a block whose survivors cannot be mapped again: nothing changes */
+    f.fail_map_calls = 1;   /* the survivors' map (no table here) */
+    t[0] = (NetifGref) { .ref = refs[2] };
+    g_assert_cmpuint(netif_static_del(f.q, t, 1, &data), ==, OK);
+    g_assert_cmpuint(data, ==, 0);
+    g_assert_cmpuint(t[0].status, ==, INVAL);
+    g_assert_nonnull(netif_static_page(f.q, refs[2], false));
+    table = grant_table(&f, &refs[2], 1, 0);
+    g_assert_cmpuint(fake_ctrl_call(&f, DEL, 0, table, 1, &data), ==, OK);
+    g_assert_cmpuint(data, ==, 1);
+    g_assert_cmpuint(fake_nr_mapped(&f), ==, 3);
+
+    /* the rest: one unmap call per block, blocks {0, 2}, {3}, {5} */
+    calls = f.unmap_calls;
+    fake_cleanup(&f);       /* which checks that nothing stays mapped */
+    g_assert_cmpuint(f.unmap_calls - calls, ==, 3);
 }
 
 /* The budget bounds a poll; ids and types are echoed in order. */
@@ -429,6 +513,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/ctrl/add-del", test_add_del);
     g_test_add_func("/netif/ctrl/add-refused", test_add_refused);
     g_test_add_func("/netif/ctrl/del-in-use", test_del_in_use);
+    g_test_add_func("/netif/ctrl/blocks", test_blocks);
     g_test_add_func("/netif/ctrl/budget", test_budget);
     g_test_add_func("/netif/ctrl/bogus-req-prod", test_bogus_req_prod);
     g_test_add_func("/netif/ctrl/resume", test_resume);
