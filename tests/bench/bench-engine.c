@@ -65,14 +65,14 @@
 #define PAGES(len)      (((len) + NETIF_PAGE_SIZE - 1) / NETIF_PAGE_SIZE)
 
 enum { SMALL, LARGE, NR_SIZES };
-enum { FLOOR, PAGED, COPY, MAP, STATIC, NR_MODES };
+enum { FLOOR, RING, PAGED, COPY, MAP, STATIC, NR_MODES };
 enum { TX, RX, NR_DIRS };
 
 static const char *const size_names[NR_SIZES] = {
     "1514 B (MTU)", "64 KiB GSO",
 };
 static const char *const mode_names[NR_MODES] = {
-    "floor", "paged", "copy", "map", "static",
+    "floor", "ring", "paged", "copy", "map", "static",
 };
 static const char *const dir_names[NR_DIRS] = { "TX", "RX" };
 
@@ -405,9 +405,34 @@ static void sample_stats(Sample *s, const NetifDirStats *a,
 /* ------------------------------------------------------------------ */
 /* TX: guest -> tap                                                    */
 
-static void tx_floor(const Frame *fr, unsigned int size, bool by_page,
+/*
+ * The "ring" floor: the frame in one buffer, as the floor has it, but the
+ * next of a ring's worth of buffers, as the engine's pages come round a
+ * ring of slots (@slots per frame): the working set of a guest's buffers
+ * without their one iovec per page.
+ */
+static uint8_t *ring_frame(unsigned int slots, unsigned int *next)
+{
+    static uint8_t *area;
+    unsigned int per = NETIF_RX_RING_SIZE / slots;
+
+    if (!area) {
+        /* a ring's worth, and room for a whole read at its last place */
+        area = g_aligned_alloc0(NETIF_RX_RING_SIZE + PAGES(RX_READ_SIZE),
+                                NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
+    }
+    return area + (size_t)((*next)++ % per) * slots * NETIF_PAGE_SIZE;
+}
+
+static void tx_floor(const Frame *fr, unsigned int size, int mode,
                      Sample *s)
 {
+    unsigned int slots = fr->nr_pages + fr->gso, next = 0;
+    struct iovec riov[2] = {
+        { .iov_base = (void *)&fr->vh, .iov_len = NETIF_VNET_HDR_LEN },
+        { .iov_len = fr->len },
+    };
+    bool by_page = mode == PAGED;
     unsigned int batch = NETIF_TX_RING_SIZE / (fr->nr_pages + fr->gso);
     struct iovec iov[PAGES(RX_READ_SIZE) + 1];
     NetifVnetHdr vh = fr->vh;
@@ -418,13 +443,21 @@ static void tx_floor(const Frame *fr, unsigned int size, bool by_page,
         memcpy(iov[i].iov_base, fr->data + (i - 1) * NETIF_PAGE_SIZE,
                iov[i].iov_len);
     }
+    for (i = 0; mode == RING && i < NETIF_TX_RING_SIZE / slots; i++) {
+        memcpy(ring_frame(slots, &next), fr->data, fr->len);
+    }
     memset(s, 0, sizeof(*s));
     while (s->packets < target[size] && now_ns() - start < RUN_WALL_NS) {
         uint64_t t0 = now_ns();
 
         for (i = 0; i < batch; i++) {
-            if (by_page ? writev(tx_fd, iov, n) < 0
-                        : !tap_write_frame(tx_fd, fr)) {
+            if (mode == RING) {
+                riov[1].iov_base = ring_frame(slots, &next);
+                if (writev(tx_fd, riov, 2) < 0) {
+                    s->bad++;
+                }
+            } else if (by_page ? writev(tx_fd, iov, n) < 0
+                               : !tap_write_frame(tx_fd, fr)) {
                 s->bad++;
             }
         }
@@ -591,9 +624,12 @@ static void rx_ring_pages(struct iovec *iov, unsigned int n,
     }
 }
 
-static void rx_floor(const Frame *fr, unsigned int size, bool by_page,
+static void rx_floor(const Frame *fr, unsigned int size, int mode,
                      Sample *s)
 {
+    /* as the engine takes them: a slot per page, and one for a GSO extra */
+    unsigned int slots = PAGES(fr->len) + fr->gso, next_frame = 0;
+    bool by_page = mode == PAGED;
     static uint8_t buf[RX_READ_SIZE];
     struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
     struct iovec piov[PAGES(RX_READ_SIZE) + 1];
@@ -621,6 +657,9 @@ static void rx_floor(const Frame *fr, unsigned int size, bool by_page,
                 rx_ring_pages(piov, pn, ring_pages, &next_page);
                 r = readv(rx_a_fd, piov, pn);
             } else {
+                if (mode == RING) {
+                    iov.iov_base = ring_frame(slots, &next_frame);
+                }
                 r = readv(rx_a_fd, &iov, 1);
             }
 
@@ -778,13 +817,14 @@ static void print_table(void)
     int d, sz, m;
     uint64_t bad_total = 0;
 
-    printf("%-3s %-13s %-7s %8s %11s %9s %7s %7s %10s %11s\n",
+    printf("%-3s %-13s %-7s %8s %11s %9s %7s %7s %7s %10s %11s\n",
            "dir", "frame", "mode", "packets", "pkt/s", "ns/pkt",
-           "ratio", "/paged", "grant/pkt", "static/pkt");
+           "ratio", "/ring", "/paged", "grant/pkt", "static/pkt");
     for (d = 0; d < NR_DIRS; d++) {
         for (sz = 0; sz < NR_SIZES; sz++) {
             const Sample *floor_s = median(samples[d][sz][FLOOR]);
             const Sample *paged_s = median(samples[d][sz][PAGED]);
+            const Sample *ring_s = median(samples[d][sz][RING]);
 
             for (m = 0; m < NR_MODES; m++) {
                 const Sample *s;
@@ -802,25 +842,34 @@ static void print_table(void)
                        s->packets, pps(s),
                        s->packets ? (double)s->ns / s->packets : 0.0);
                 if (m == FLOOR) {
-                    printf(" %7s %7s %10s %11s\n", "1", "-", "-", "-");
+                    printf(" %7s %7s %7s %10s %11s\n", "1", "-", "-", "-",
+                           "-");
+                } else if (m == RING) {
+                    printf(" %7.2f %7s %7s %10s %11s\n", ratio(s, floor_s),
+                           "1", "-", "-", "-");
                 } else if (m == PAGED) {
-                    printf(" %7.2f %7s %10s %11s\n", ratio(s, floor_s),
-                           "1", "-", "-");
+                    printf(" %7.2f %7.2f %7s %10s %11s\n",
+                           ratio(s, floor_s), ratio(s, ring_s), "1", "-",
+                           "-");
                 } else {
-                    printf(" %7.2f %7.2f %10.2f %11.2f\n",
-                           ratio(s, floor_s), ratio(s, paged_s),
-                           s->grant_ops, s->static_hits);
+                    printf(" %7.2f %7.2f %7.2f %10.2f %11.2f\n",
+                           ratio(s, floor_s), ratio(s, ring_s),
+                           ratio(s, paged_s), s->grant_ops, s->static_hits);
                 }
             }
         }
     }
     printf("\nfloor: the same frames with one writev/readv each, the "
            "frame in one buffer.\n"
+           "ring: the same, the buffer the next of a ring's worth of "
+           "them (256 slots, a\nslot per page): a guest's working set, "
+           "which any backend must touch.\n"
            "paged: the same syscall with the frame in separate pages, one "
            "iovec each, as a\nguest's buffers are (RX: the next pages of "
            "a ring's worth, as the engine's\nbuffers come round the ring): "
            "the kernel's own cost of a guest's layout, no engine.\n");
-    printf("ratio: engine pkt/s / floor pkt/s; /paged: / paged pkt/s; "
+    printf("ratio: engine pkt/s / floor pkt/s; /ring, /paged: / their "
+           "pkt/s; "
            "grant/pkt: the engine's\nmap_ops + copy_segs per packet; "
            "static/pkt: slots served by a static grant per\npacket "
            "(netif_queue_get_stats).\n");
@@ -887,8 +936,8 @@ int main(int argc, char **argv)
                 if (!selected(TX, sz, m)) {
                     continue;
                 }
-                if (m == FLOOR || m == PAGED) {
-                    tx_floor(&frames[TX][sz], sz, m == PAGED, s);
+                if (m == FLOOR || m == RING || m == PAGED) {
+                    tx_floor(&frames[TX][sz], sz, m, s);
                 } else {
                     tx_engine(&frames[TX][sz], sz, m, s);
                 }
@@ -899,8 +948,8 @@ int main(int argc, char **argv)
                 if (!selected(RX, sz, m)) {
                     continue;
                 }
-                if (m == FLOOR || m == PAGED) {
-                    rx_floor(&frames[RX][sz], sz, m == PAGED, s);
+                if (m == FLOOR || m == RING || m == PAGED) {
+                    rx_floor(&frames[RX][sz], sz, m, s);
                 } else if (m != MAP) {      /* RX never maps */
                     rx_engine(&frames[RX][sz], sz, m, s);
                 }
