@@ -96,8 +96,9 @@ cp "$nf_ko" "$run/overlay/usr/local/lib/qnetback/xen-netfront.ko"
 # The bench's knobs (QNB_BENCH_*, see scenarios/bench.sh) and the hostile
 # cases to play (QNB_HOSTILE_CASES, see scenarios/hostile-frontend.sh)
 # travel from our environment (make bench QNB_BENCH_ROUNDS=1) into the
-# scenarios'.
-for k in $(compgen -v QNB_BENCH_) $(compgen -v QNB_HOSTILE_); do
+# scenarios', and so does QNB_QEMU_TRACE (see qemu_start in lib.sh).
+for k in $(compgen -v QNB_BENCH_) $(compgen -v QNB_HOSTILE_) \
+         $(compgen -v QNB_QEMU_); do
     v=${!k}
     printf "export %s='%s'\n" "$k" "${v//\'/\'\\\'\'}"
 done > "$run/overlay/testbed/env"

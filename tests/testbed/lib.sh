@@ -171,8 +171,18 @@ fi
 # qemu_start NAME ARGS...: our QEMU in the background, logging to
 # $QNB_OUT/qemu-NAME.log, QMP on /run/qemu-NAME.qmp.
 qemu_start() {
-    local name=$1
+    local name=$1 pattern
     shift
+    # A developer's knob: QNB_QEMU_TRACE="xen_bus_* xs_node_*" traces
+    # every QEMU we start, with timestamps, into its log.
+    if [ -n "${QNB_QEMU_TRACE:-}" ]; then
+        set -f      # the patterns are QEMU's globs, not the shell's
+        for pattern in $QNB_QEMU_TRACE; do
+            set -- "$@" -trace "$pattern"
+        done
+        set +f
+        set -- "$@" -msg timestamp=on
+    fi
     log "qemu $name: $*"
     # Two QMP sockets: a QMP server takes one client at a time, and a
     # sampler (qnetback-stat -i) holds one for as long as it runs.
