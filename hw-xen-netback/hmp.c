@@ -51,6 +51,10 @@ void hmp_info_xen_netback(Monitor *mon, const QDict *qdict)
                            info->error, info->fault_cause ?: "?",
                            info->faults);
         }
+        if (info->connects_paced) {
+            monitor_printf(mon, "  connects paced: %" PRIu64 "\n",
+                           info->connects_paced);
+        }
         if (info->has_control_messages) {
             monitor_printf(mon, "  control ring: %" PRIu64 " messages, %"
                            PRIu64 " refused; %" PRIu64 " events, %" PRIu64

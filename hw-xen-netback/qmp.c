@@ -102,6 +102,7 @@ static XenNetbackInfo *xen_netback_info(XenNetbackDevice *netback)
     info->error = g_strdup(netback->error);
     info->fault_cause = g_strdup(netback->error_cause);
     info->faults = netback->faults;
+    info->connects_paced = netback->connects_paced;
     info->static_grants = netback->static_grants;
     if (netback->ctrl) {
         NetifCtrlStats cs;

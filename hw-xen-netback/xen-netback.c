@@ -14,6 +14,7 @@
 #include "qemu/log.h"
 #include "qemu/lockable.h"
 #include "qemu/main-loop.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "hw/qdev-properties.h"
@@ -620,6 +621,58 @@ static bool xen_netback_frontend_domain_gone(XenNetbackDevice *netback)
     return errno == ENOENT;     /* not a transient failure to read */
 }
 
+/*
+ * A frontend that connects again and again keeps the main loop busy with
+ * xenstore round trips: a few dozen per connection (our reads of its keys,
+ * xen-bus's watches on every state node written), each several ms under
+ * emulation, which stall every vif served from the main loop.  So
+ * connections are paced per vif: a burst of XEN_NETBACK_CONNECT_BURST,
+ * then one per XEN_NETBACK_CONNECT_INTERVAL_MS.  One that comes too soon
+ * waits in InitWait for its turn (netif.h sets no deadline there) and is
+ * made then if the frontend still wants it.  No guest connects that often
+ * but one playing with us.
+ */
+#define XEN_NETBACK_CONNECT_BURST       5
+#define XEN_NETBACK_CONNECT_INTERVAL_MS 2000
+
+/* Take a connection's turn: 0, or how many ms until it comes. */
+static int64_t xen_netback_connect_wait(XenNetbackDevice *netback)
+{
+    int64_t now = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
+
+    netback->connect_credit_ms = MIN(netback->connect_credit_ms +
+                                     now - netback->connect_credit_at,
+                                     XEN_NETBACK_CONNECT_BURST *
+                                     XEN_NETBACK_CONNECT_INTERVAL_MS);
+    netback->connect_credit_at = now;
+    if (netback->connect_credit_ms < XEN_NETBACK_CONNECT_INTERVAL_MS) {
+        return XEN_NETBACK_CONNECT_INTERVAL_MS - netback->connect_credit_ms;
+    }
+    netback->connect_credit_ms -= XEN_NETBACK_CONNECT_INTERVAL_MS;
+    return 0;
+}
+
+static void xen_netback_frontend_changed(XenDevice *xendev,
+                                         enum xenbus_state frontend_state,
+                                         Error **errp);
+
+/* A paced connection's turn: the frontend may have moved on meanwhile. */
+static void xen_netback_connect_timer(void *opaque)
+{
+    XenNetbackDevice *netback = opaque;
+    XenDevice *xendev = &netback->xendev;
+
+    Error *local_err = NULL;
+
+    if (xendev->frontend_state == XenbusStateConnected) {
+        xen_netback_frontend_changed(xendev, XenbusStateConnected,
+                                     &local_err);
+        if (local_err) {
+            error_report_err(local_err);
+        }
+    }
+}
+
 static void xen_netback_frontend_changed(XenDevice *xendev,
                                          enum xenbus_state frontend_state,
                                          Error **errp)
@@ -627,6 +680,7 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
     XenNetbackDevice *netback = XEN_NETBACK(xendev);
     enum xenbus_state backend_state = xen_device_backend_get_state(xendev);
     Error *local_err = NULL;
+    int64_t wait;
 
     trace_xen_netback_frontend_changed(xendev->frontend_id, netback->vif,
                                        xs_strstate(frontend_state),
@@ -640,6 +694,15 @@ static void xen_netback_frontend_changed(XenDevice *xendev,
         if (backend_state != XenbusStateInitWait &&
             backend_state != XenbusStateInitialised) {
             /* Already connected, or closing after a fault. */
+            break;
+        }
+        wait = xen_netback_connect_wait(netback);
+        if (wait) {
+            netback->connects_paced++;
+            trace_xen_netback_connect_paced(xendev->frontend_id,
+                                            netback->vif, wait);
+            timer_mod(netback->connect_timer,
+                      qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + wait);
             break;
         }
         /*
@@ -901,6 +964,11 @@ static void xen_netback_realize(XenDevice *xendev, Error **errp)
 
     netback->fault_bh = qemu_bh_new_guarded(xen_netback_fault_bh, netback,
                                             &DEVICE(xendev)->mem_reentrancy_guard);
+    netback->connect_timer = timer_new_ms(QEMU_CLOCK_REALTIME,
+                                          xen_netback_connect_timer, netback);
+    netback->connect_credit_ms = XEN_NETBACK_CONNECT_BURST *
+                                 XEN_NETBACK_CONNECT_INTERVAL_MS;
+    netback->connect_credit_at = qemu_clock_get_ms(QEMU_CLOCK_REALTIME);
 
     /*
      * xen-bus has not written InitWait yet: a Connected state here was
@@ -946,6 +1014,7 @@ static void xen_netback_unrealize(XenDevice *xendev)
         qemu_bh_delete(netback->fault_bh);
         netback->fault_bh = NULL;
     }
+    g_clear_pointer(&netback->connect_timer, timer_free);
     g_clear_pointer(&netback->fault_msg, g_free);
     /*
      * At exit net_cleanup() has deleted the taps already, and deleting

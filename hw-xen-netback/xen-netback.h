@@ -80,6 +80,12 @@ struct XenNetbackDevice {
     /* guest fault log lines, rate-limited */
     int64_t log_window_start;
     unsigned int log_lines;
+
+    /* connections, paced (see xen_netback_connect_wait()) */
+    int64_t connect_credit_ms;
+    int64_t connect_credit_at;
+    QEMUTimer *connect_timer;   /* a connection waiting for its turn */
+    uint64_t connects_paced;
 };
 
 #endif /* HW_XEN_NETBACK_H */

@@ -581,6 +581,7 @@ declare -A cycles_rss
 cycles_last=0
 cycles_begin() {
     cycles_vif=$1
+    cycles_t0=$(date +%s)
     ip link set "${TAP[$1]}" mtu 65000
     rx_send_bg "$1" 30000 60000 0.003 qnb-cycles
 }
@@ -592,7 +593,7 @@ cycles_at() {
 }
 
 cycles_end() {
-    local growth
+    local growth secs paced
     rx_send_stop
     ip link set "${TAP[$cycles_vif]}" mtu 1500
     # The guest says when it has done 10 cycles and when it has done all.
@@ -602,6 +603,12 @@ cycles_end() {
         problem "reconnect-cycles: the guest never reached its last cycle"
     [ "$growth" -lt 2048 ] ||
         problem "reconnect-cycles: QEMU's RSS grew by $growth kB over $((cycles_last - 10)) reconnects"
+    # Connections are paced per vif: a burst of 5, then one per 2 s.
+    secs=$(( $(date +%s) - cycles_t0 ))
+    paced=$(vif_stat hostile "$cycles_vif" connects-paced)
+    log "reconnect-cycles: $cycles_last connections in $secs s, $paced of them paced"
+    [ "$cycles_last" -le $((5 + secs / 2 + 1)) ] ||
+        problem "reconnect-cycles: $cycles_last connections in $secs s, faster than the pace"
 }
 
 # vanish: the guest keeps every queue of the vif busy both ways (each TX
