@@ -632,7 +632,7 @@ static bool xen_netback_frontend_domain_gone(XenNetbackDevice *netback)
  * made then if the frontend still wants it.  No guest connects that often
  * but one playing with us.
  */
-#define XEN_NETBACK_CONNECT_BURST       5
+#define XEN_NETBACK_CONNECT_BURST       10
 #define XEN_NETBACK_CONNECT_INTERVAL_MS 2000
 
 /* Take a connection's turn: 0, or how many ms until it comes. */

@@ -737,7 +737,7 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
 #define STORM_MS                5000
 #define EVENT_STORM_MS          10000   /* dom0 measures two vifs meanwhile */
 /* 40 cycles of one queue; of more queues, 80 queue connections in all */
-#define RECONNECT_CYCLES        40
+#define RECONNECT_CYCLES        30
 #define RECONNECT_QUEUES        80
 
 static int64_t now_us(void)
@@ -1037,7 +1037,7 @@ static bool case_split_storm(Vif *v, Detail *d)
 }
 
 /*
- * Connect and close 40 times (20 times with four queues) while dom0 sends
+ * Connect and close 30 times (20 times with four queues) while dom0 sends
  * us traffic, RX buffers posted on every queue each time: dom0 samples
  * QEMU's memory after cycle 10 and the last, so a leak per connection or
  * per queue shows.
