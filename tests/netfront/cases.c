@@ -736,7 +736,7 @@ static bool case_rx_no_buffers(Vif *v, Detail *d)
 #define CLOSING_FAULT_ROUNDS    24
 #define STORM_MS                5000
 #define EVENT_STORM_MS          10000   /* dom0 measures two vifs meanwhile */
-/* 40 cycles of one queue; of more queues, 80 queue connections in all */
+/* 30 cycles of one queue; of more queues, 80 queue connections in all */
 #define RECONNECT_CYCLES        30
 #define RECONNECT_QUEUES        80
 
