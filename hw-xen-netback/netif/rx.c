@@ -35,10 +35,30 @@ G_STATIC_ASSERT(sizeof(NetifVnetHdr) == NETIF_VNET_HDR_MRG_LEN);
 G_STATIC_ASSERT(sizeof(struct netif_extra_info) ==
                 sizeof(netif_rx_response_t));
 
+/*
+ * Where a frame whose vnet header could go at @from goes: just before a
+ * page boundary, so that its data starts a page and each guest page's
+ * worth of it lies in one local page.  gntdev cuts a grant copy segment
+ * wherever its local side crosses a page, each piece a page pinned and an
+ * op of the hypercall (in batches of 16): frames packed end to end made
+ * two of nearly every segment.
+ */
+static size_t rx_frame_start(const NetifQueue *q, size_t from)
+{
+    size_t data = from + q->cfg.vnet_hdr_len + NETIF_PAGE_SIZE - 1;
+
+    return data - data % NETIF_PAGE_SIZE - q->cfg.vnet_hdr_len;
+}
+
 void netif_rx_init(NetifQueue *q)
 {
-    q->rx_buf_size = NETIF_RX_BUF_FRAMES * RX_READ_MAX(q);
-    q->rx_buf = g_malloc(q->rx_buf_size);
+    size_t frame = RX_READ_MAX(q) + 2 * NETIF_PAGE_SIZE - 1;
+
+    /* Room for NETIF_RX_BUF_FRAMES frames, each page-aligned. */
+    q->rx_buf_size = NETIF_RX_BUF_FRAMES * (frame - frame % NETIF_PAGE_SIZE);
+    q->rx_buf = g_aligned_alloc(q->rx_buf_size / NETIF_PAGE_SIZE,
+                                NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
+    q->rx_fill = rx_frame_start(q, 0);
     q->rx_segs = g_new0(NetifCopySeg, q->rx_ring_size);
     q->rx_ids = g_new0(uint16_t, q->rx_ring_size);
     q->rx_pkts = g_new0(NetifRxPacket, q->cfg.max_batch);
@@ -46,7 +66,7 @@ void netif_rx_init(NetifQueue *q)
 
 void netif_rx_cleanup(NetifQueue *q)
 {
-    g_free(q->rx_buf);
+    g_aligned_free(q->rx_buf);
     g_free(q->rx_segs);
     g_free(q->rx_ids);
     g_free(q->rx_pkts);
@@ -247,7 +267,7 @@ static void rx_place(NetifQueue *q)
         NETIF_STAT_ADD(q, rx.static_hits, hits);
         NETIF_STAT_ADD(q, rx.static_misses, p->nr_data - hits);
     }
-    q->rx_fill = p->off + p->len;
+    q->rx_fill = rx_frame_start(q, p->off + p->len);
     q->rx_have_pending = false;
     q->rx_stalled_since = 0;
 }
@@ -324,12 +344,15 @@ push:
     q->rx_nr_pkts = 0;
     q->rx_nr_segs = 0;
     q->rx_nr_ids = 0;
-    q->rx_fill = 0;
+    q->rx_fill = rx_frame_start(q, 0);
     if (q->rx_have_pending) {
         /* Keep the waiting frame, alone, at the start of the buffer. */
-        memmove(q->rx_buf, q->rx_buf + q->rx_pending.off, q->rx_pending.len);
-        q->rx_pending.off = 0;
-        q->rx_fill = q->rx_pending.len;
+        size_t off = q->rx_fill + q->cfg.vnet_hdr_len;
+
+        memmove(q->rx_buf + off, q->rx_buf + q->rx_pending.off,
+                q->rx_pending.len);
+        q->rx_pending.off = off;
+        q->rx_fill = rx_frame_start(q, off + q->rx_pending.len);
     }
 }
 
@@ -573,7 +596,7 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
         /* The waiting frame alone is in the buffer (see rx_flush()). */
         q->rx_have_pending = false;
         q->rx_stalled_since = 0;
-        q->rx_fill = 0;
+        q->rx_fill = rx_frame_start(q, 0);
         rx_drop(q, NETIF_CAUSE_RX_STALL);
         rx_set_stalled(q, true);
     }
@@ -589,7 +612,7 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
             }
             if (q->rx_nr_pkts == q->cfg.max_batch ||
                 q->rx_nr_static == q->cfg.max_batch ||
-                q->rx_buf_size - q->rx_fill < RX_READ_MAX(q)) {
+                q->rx_fill > q->rx_buf_size - RX_READ_MAX(q)) {
                 rx_flush(q);
             }
             ret = rx_read_static(q);

@@ -31,8 +31,12 @@ void netif_tx_init(NetifQueue *q)
     q->tx_maps = g_new0(NetifTxMapping, batch);
     q->tx_hdr = g_malloc0(sizeof(*q->tx_hdr) * batch);
     if (q->cfg.grant_mode == NETIF_GRANT_COPY) {
-        /* A batch consumes at most a ring of slots, each within a page. */
-        q->tx_buf = g_malloc((size_t)n * NETIF_PAGE_SIZE);
+        /*
+         * A batch consumes at most a ring of slots, each within a page:
+         * slot k of a batch lands in page k at its offset in the guest's
+         * page (see tx_copy()).
+         */
+        q->tx_buf = g_aligned_alloc(n, NETIF_PAGE_SIZE, NETIF_PAGE_SIZE);
     }
 }
 
@@ -63,7 +67,7 @@ void netif_tx_cleanup(NetifQueue *q)
     g_free(q->tx_pkts);
     g_free(q->tx_maps);
     g_free(q->tx_hdr);
-    g_free(q->tx_buf);
+    g_aligned_free(q->tx_buf);
 }
 
 bool netif_tx_has_work(const NetifQueue *q)
@@ -392,10 +396,17 @@ static void tx_map(NetifQueue *q)
     }
 }
 
+/*
+ * Slot k of the batch lands in local page k at its offset in the guest's
+ * page, as a mapping lays it out: no segment crosses a local page.  gntdev
+ * cuts a segment wherever its local side crosses a page, each piece a page
+ * pinned and an op of the hypercall (in batches of 16), so packing slots
+ * end to end doubled both.  Slots that meet in the guest's pages (a frag
+ * spanning pages) still meet here, and tx_writev() joins them.
+ */
 static void tx_copy(NetifQueue *q)
 {
     unsigned int nr = 0, i;
-    size_t off = 0;
     NetifTxSlot *s;
 
     for (i = 0; i < q->tx_nr_pkts; i++) {
@@ -406,12 +417,11 @@ static void tx_copy(NetifQueue *q)
         }
         pkt->ref = nr;
         FOR_EACH_GRANT_SLOT(q, pkt, s) {
-            s->data = q->tx_buf + off;
+            s->data = q->tx_buf + (size_t)nr * NETIF_PAGE_SIZE + s->offset;
             q->tx_segs[nr++] = (NetifCopySeg) {
                 .ref = s->gref, .offset = s->offset, .len = s->size,
                 .local = s->data,
             };
-            off += s->size;
         }
         pkt->nr_refs = nr - pkt->ref;
     }

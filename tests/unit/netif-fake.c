@@ -148,7 +148,12 @@ static int fake_copy(void *opaque, bool to_guest, const NetifCopySeg *segs,
     }
     for (i = 0; i < nr; i++) {
         FakeGrant *g = fake_lookup(f, segs[i].ref);
+        uintptr_t first = (uintptr_t)segs[i].local / NETIF_PAGE_SIZE;
 
+        if (segs[i].len) {
+            f->copy_pieces += ((uintptr_t)segs[i].local + segs[i].len - 1) /
+                              NETIF_PAGE_SIZE - first + 1;
+        }
         if (!g || (to_guest && g->readonly) ||
             segs[i].offset + segs[i].len > NETIF_PAGE_SIZE) {
             ret = -1;

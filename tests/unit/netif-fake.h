@@ -35,6 +35,11 @@ typedef struct Fake {
     uint32_t next_gref;
     GPtrArray *mappings;        /* of FakeMapping */
     unsigned int map_calls, unmap_calls, copy_calls, copy_segs;
+    /*
+     * The ops gntdev would make of the copy segments: it cuts a segment
+     * wherever its local side crosses a page.
+     */
+    unsigned int copy_pieces;
     unsigned int map_ops;
     int fail_map_calls;         /* fail that many map calls */
     int fail_copy_calls;        /* fail that many copy calls, copying nothing */

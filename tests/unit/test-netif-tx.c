@@ -853,6 +853,8 @@ static void test_batching(void)
             g_assert_cmpuint(f.map_calls, ==, 0);
             g_assert_cmpuint(f.copy_calls, ==, 1);
             g_assert_cmpuint(st.tx.copy_segs, ==, f.copy_segs);
+            /* A slot lands at its guest offset: never cut in two. */
+            g_assert_cmpuint(f.copy_pieces, ==, f.copy_segs);
         }
         g_assert_cmpuint(st.tx.batches, ==, 1);
         g_assert_cmpuint(st.tx.notifications, ==, 1);
