@@ -85,6 +85,13 @@ perf_summary() {
     echo "== by symbol (self), with the command"
     perf report -i "$1" --no-children --sort comm,sym --stdio -g none 2>/dev/null |
         grep -v '^#' | grep -v '^$' | head -n 60
+    # Where the top entries come from: under a PV dom0 most of a backend's
+    # time is xen_hypercall_pv, and only its callers say which hypercall.
+    echo "== call chains of the entries over 3% (folded, caller first; idle left out)"
+    perf report -i "$1" --no-children --sort comm,sym --percent-limit 3 --stdio \
+        -g folded,0.5,caller,function,percent 2>/dev/null |
+        grep -v '^#' | grep -v '^$' | grep -v 'swapper\|cpu_startup_entry' |
+        cut -c 1-600 | head -n 120
 }
 
 # qnb_snap N FILE: qnetback b$N's counters now, in FILE (empty if QMP does
