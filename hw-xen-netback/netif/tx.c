@@ -619,7 +619,12 @@ static void tx_release_statics(NetifQueue *q)
     }
 }
 
-/* Unmap, then answer every request of the batch in one push. */
+/*
+ * Unmap, then answer every request of the batch in one push.  The kick
+ * the push may ask for waits for the end of the poll (tx_poll()): a
+ * frontend that keeps sending reaps its responses at every transmit, and
+ * one poll made about three batches of a bulk stream, each kicking.
+ */
 static void tx_complete(NetifQueue *q)
 {
     unsigned int i, j;
@@ -645,10 +650,7 @@ static void tx_complete(NetifQueue *q)
 
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
     NETIF_STAT_ADD(q, tx.batches, 1);
-    if (notify) {
-        NETIF_STAT_ADD(q, tx.notifications, 1);
-        q->ops->notify(q->opaque, false);
-    }
+    q->tx_notify |= notify;
 }
 
 /*
@@ -701,15 +703,10 @@ void netif_tx_resume(NetifQueue *q)
     }
 }
 
-NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
+static NetifWait tx_poll(NetifQueue *q, unsigned int budget)
 {
     unsigned int done = 0;
     int more;
-
-    if (q->disabled) {
-        return NETIF_WAIT_DISABLED;
-    }
-    NETIF_STAT_ADD(q, tx.polls, 1);
 
     if (q->tx_resume) {
         q->tx_resume = false;
@@ -747,4 +744,22 @@ NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
         }
         tx_complete(q);
     }
+}
+
+NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
+{
+    NetifWait wait;
+
+    if (q->disabled) {
+        return NETIF_WAIT_DISABLED;
+    }
+    NETIF_STAT_ADD(q, tx.polls, 1);
+    wait = tx_poll(q, budget);
+    /* Whatever the poll waits for, the frontend learns of every response. */
+    if (q->tx_notify && !q->disabled) {
+        NETIF_STAT_ADD(q, tx.notifications, 1);
+        q->ops->notify(q->opaque, false);
+    }
+    q->tx_notify = false;
+    return wait;
 }
