@@ -122,7 +122,6 @@ struct NetifQueue {
     unsigned int tx_next;       /* next packet to write to the tap */
     bool tx_blocked;
     bool tx_resume;             /* netif_tx_resume() still to run */
-    bool tx_notify;             /* a push of this poll asked for a kick */
 
     /* guest RX */
     netif_rx_back_ring_t rx;

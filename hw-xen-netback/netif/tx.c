@@ -619,12 +619,7 @@ static void tx_release_statics(NetifQueue *q)
     }
 }
 
-/*
- * Unmap, then answer every request of the batch in one push.  The kick
- * the push may ask for waits for the end of the poll (tx_poll()): a
- * frontend that keeps sending reaps its responses at every transmit, and
- * one poll made about three batches of a bulk stream, each kicking.
- */
+/* Unmap, then answer every request of the batch in one push. */
 static void tx_complete(NetifQueue *q)
 {
     unsigned int i, j;
@@ -650,7 +645,10 @@ static void tx_complete(NetifQueue *q)
 
     RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
     NETIF_STAT_ADD(q, tx.batches, 1);
-    q->tx_notify |= notify;
+    if (notify) {
+        NETIF_STAT_ADD(q, tx.notifications, 1);
+        q->ops->notify(q->opaque, false);
+    }
 }
 
 /*
@@ -703,10 +701,15 @@ void netif_tx_resume(NetifQueue *q)
     }
 }
 
-static NetifWait tx_poll(NetifQueue *q, unsigned int budget)
+NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
 {
     unsigned int done = 0;
     int more;
+
+    if (q->disabled) {
+        return NETIF_WAIT_DISABLED;
+    }
+    NETIF_STAT_ADD(q, tx.polls, 1);
 
     if (q->tx_resume) {
         q->tx_resume = false;
@@ -744,22 +747,4 @@ static NetifWait tx_poll(NetifQueue *q, unsigned int budget)
         }
         tx_complete(q);
     }
-}
-
-NetifWait netif_tx_poll(NetifQueue *q, unsigned int budget)
-{
-    NetifWait wait;
-
-    if (q->disabled) {
-        return NETIF_WAIT_DISABLED;
-    }
-    NETIF_STAT_ADD(q, tx.polls, 1);
-    wait = tx_poll(q, budget);
-    /* Whatever the poll waits for, the frontend learns of every response. */
-    if (q->tx_notify && !q->disabled) {
-        NETIF_STAT_ADD(q, tx.notifications, 1);
-        q->ops->notify(q->opaque, false);
-    }
-    q->tx_notify = false;
-    return wait;
 }

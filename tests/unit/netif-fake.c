@@ -180,9 +180,6 @@ static ssize_t fake_tap_writev(void *opaque, const struct iovec *iov,
 
     g_assert_cmpint(iovcnt, >, 0);
     g_assert_cmpuint(iov[0].iov_len, ==, f->cfg.vnet_hdr_len);
-    if (f->tx_rearm) {
-        f->tx_sring->rsp_event = f->tx_sring->rsp_prod + 1;
-    }
     if (f->tap_room == 0) {
         return -EAGAIN;
     }

@@ -55,11 +55,6 @@ typedef struct Fake {
     GPtrArray *written;         /* of GByteArray: vnet header + frame */
     GQueue readable;            /* of GByteArray: vnet header + frame */
     int tap_room;               /* writes before EAGAIN; -1: no limit */
-    /*
-     * At every tap write, ask for a kick at the next TX response, as a
-     * netfront that reaps its responses while it transmits does.
-     */
-    bool tx_rearm;
     int tap_error;              /* fail that many writes with -EIO */
     int tap_read_error;         /* fail that many reads with -EIO */
 

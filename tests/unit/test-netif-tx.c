@@ -1067,40 +1067,6 @@ static void test_spurious_events(void)
     fake_cleanup(&f);
 }
 
-/*
- * A poll kicks the frontend once, at its end, however many batches it
- * answered; a poll that stops at a full tap kicks for what it answered.
- */
-static void test_one_kick_per_poll(void)
-{
-    NetifStats st;
-    Fake f;
-
-    fake_init(&f, NETIF_GRANT_COPY);
-    f.cfg.max_batch = 4;
-    fake_start(&f);
-    f.tx_rearm = true;
-    send_mix(&f, 20);
-    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
-    g_assert_cmpuint(f.tx_sring->rsp_prod, ==, f.txf.req_prod_pvt);
-    netif_queue_get_stats(f.q, &st);
-    g_assert_cmpuint(st.tx.batches, ==, 5);
-    g_assert_cmpuint(st.tx.notifications, ==, 1);
-    g_assert_cmpuint(f.notify_tx, ==, 1);
-
-    /* batch 1 answered, batch 2 held by the tap: one kick for batch 1 */
-    send_mix(&f, 8);
-    f.tap_room = 6;
-    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_WRITE);
-    g_assert_cmpuint(f.notify_tx, ==, 2);
-    f.tap_room = -1;
-    g_assert_cmpint(netif_tx_poll(f.q, BUDGET), ==, NETIF_WAIT_EVENT);
-    g_assert_cmpuint(f.notify_tx, ==, 3);
-    g_assert_cmpuint(f.tx_sring->rsp_prod, ==, f.txf.req_prod_pvt);
-    g_assert_cmpuint(f.written->len, ==, 28);
-    fake_cleanup(&f);
-}
-
 /* The budget bounds one call; the rest waits for the next one. */
 static void test_budget(void)
 {
@@ -1220,7 +1186,6 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/tx/map-copy-same", test_map_copy_same);
     g_test_add_func("/netif/tx/batching", test_batching);
     g_test_add_func("/netif/tx/budget", test_budget);
-    g_test_add_func("/netif/tx/one-kick-per-poll", test_one_kick_per_poll);
     g_test_add_func("/netif/tx/has-work", test_has_work);
     g_test_add_func("/netif/tx/reattach", test_reattach);
     g_test_add_func("/netif/tx/resume", test_resume);
