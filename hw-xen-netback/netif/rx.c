@@ -30,6 +30,13 @@
 #include "netif-int.h"
 
 #define RX_READ_MAX(q)  ((q)->cfg.vnet_hdr_len + NETIF_RX_FRAME_MAX)
+/*
+ * Hand the guest what is copied once a batch holds this many segments,
+ * as netback flushes every COPY_BATCH_SIZE (64) ops: with a backlog in
+ * the tap, a batch otherwise fills the guest's whole ring before the
+ * guest sees a response, and the two take turns instead of overlapping.
+ */
+#define RX_FLUSH_SEGS   64
 
 G_STATIC_ASSERT(sizeof(NetifVnetHdr) == NETIF_VNET_HDR_MRG_LEN);
 G_STATIC_ASSERT(sizeof(struct netif_extra_info) ==
@@ -612,6 +619,7 @@ NetifWait netif_rx_poll(NetifQueue *q, unsigned int budget)
             }
             if (q->rx_nr_pkts == q->cfg.max_batch ||
                 q->rx_nr_static == q->cfg.max_batch ||
+                q->rx_nr_segs >= RX_FLUSH_SEGS ||
                 q->rx_fill > q->rx_buf_size - RX_READ_MAX(q)) {
                 rx_flush(q);
             }

@@ -440,6 +440,45 @@ static void test_many_large(void)
     fake_cleanup(&f);
 }
 
+/*
+ * With a backlog in the tap, the guest sees its first frames once a batch
+ * holds 64 segments, not when its ring is full: 8 frames of 16 pages in
+ * two copy calls of 64 segments, each pushed at once.
+ */
+static void test_flush_segs(void)
+{
+    NetifVnetHdr vh = {
+        .flags = NETIF_VNET_HDR_F_NEEDS_CSUM,
+        .gso_type = NETIF_VNET_HDR_GSO_TCPV6,
+        .gso_size = 1400, .csum_start = 54, .csum_offset = 16,
+    };
+    static uint8_t frame[65000];
+    static RxPacket p;
+    size_t len = fake_build_frame(frame, sizeof(frame), 6, NETIF_IPPROTO_TCP,
+                                  false, 64000, true);
+    unsigned int i;
+    NetifStats st;
+    Fake f;
+
+    fake_init(&f, NETIF_GRANT_COPY);
+    fake_start(&f);
+    fake_rx_post(&f, NETIF_RX_RING_SIZE);
+    for (i = 0; i < 8; i++) {
+        fake_tap_queue(&f, &vh, frame, len);
+    }
+    g_assert_cmpint(netif_rx_poll(f.q, BUDGET), ==, NETIF_WAIT_TAP_READ);
+    g_assert_cmpuint(f.copy_calls, ==, 2);
+    g_assert_cmpuint(f.copy_segs, ==, 8 * 16);
+    netif_queue_get_stats(f.q, &st);
+    g_assert_cmpuint(st.rx.batches, ==, 2);
+    for (i = 0; i < 8; i++) {
+        g_assert(rx_take(&f, &p));
+        g_assert_cmpmem(p.data, p.len, frame, len);
+    }
+    g_assert_false(rx_take(&f, &p));
+    fake_cleanup(&f);
+}
+
 static void test_gso_refused(void)
 {
     static const struct {
@@ -736,6 +775,7 @@ int main(int argc, char **argv)
     g_test_add_func("/netif/rx/stall-drains", test_stall_drains);
     g_test_add_func("/netif/rx/batching", test_batching);
     g_test_add_func("/netif/rx/many-large", test_many_large);
+    g_test_add_func("/netif/rx/flush-segs", test_flush_segs);
     g_test_add_func("/netif/rx/gso-refused", test_gso_refused);
     g_test_add_func("/netif/rx/bad-vnet-hdr", test_bad_vnet_hdr);
     g_test_add_func("/netif/rx/bad-gref", test_bad_gref);
