@@ -397,18 +397,26 @@ static void test_batching(void)
     fake_cleanup(&f);
 }
 
+/* A TCPv6 GSO frame of 64000 bytes of payload: 16 pages. */
+static const NetifVnetHdr large_vh = {
+    .flags = NETIF_VNET_HDR_F_NEEDS_CSUM,
+    .gso_type = NETIF_VNET_HDR_GSO_TCPV6,
+    .gso_size = 1400, .csum_start = 54, .csum_offset = 16,
+};
+
+static size_t large_frame(uint8_t *frame, size_t size)
+{
+    return fake_build_frame(frame, size, 6, NETIF_IPPROTO_TCP, false, 64000,
+                            true);
+}
+
 /* Large frames fill the staging buffer and the ring: several batches. */
 static void test_many_large(void)
 {
-    NetifVnetHdr vh = {
-        .flags = NETIF_VNET_HDR_F_NEEDS_CSUM,
-        .gso_type = NETIF_VNET_HDR_GSO_TCPV6,
-        .gso_size = 1400, .csum_start = 54, .csum_offset = 16,
-    };
+    NetifVnetHdr vh = large_vh;
     static uint8_t frame[65000];
     static RxPacket p;
-    size_t len = fake_build_frame(frame, sizeof(frame), 6, NETIF_IPPROTO_TCP,
-                                  false, 64000, true);
+    size_t len = large_frame(frame, sizeof(frame));
     unsigned int i, taken = 0;
     NetifStats st;
     Fake f;
@@ -447,15 +455,10 @@ static void test_many_large(void)
  */
 static void test_flush_segs(void)
 {
-    NetifVnetHdr vh = {
-        .flags = NETIF_VNET_HDR_F_NEEDS_CSUM,
-        .gso_type = NETIF_VNET_HDR_GSO_TCPV6,
-        .gso_size = 1400, .csum_start = 54, .csum_offset = 16,
-    };
+    NetifVnetHdr vh = large_vh;
     static uint8_t frame[65000];
     static RxPacket p;
-    size_t len = fake_build_frame(frame, sizeof(frame), 6, NETIF_IPPROTO_TCP,
-                                  false, 64000, true);
+    size_t len = large_frame(frame, sizeof(frame));
     unsigned int i;
     NetifStats st;
     Fake f;
