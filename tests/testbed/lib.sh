@@ -171,8 +171,19 @@ fi
 # qemu_start NAME ARGS...: our QEMU in the background, logging to
 # $QNB_OUT/qemu-NAME.log, QMP on /run/qemu-NAME.qmp.
 qemu_start() {
-    local name=$1 pattern
+    local name=$1 pattern dir=/run as= f
     shift
+    # QNB_QEMU_AS=USER starts QEMU as USER: its sockets and pidfile go in
+    # a directory of USER's, linked from where the helpers look for them.
+    if [ -n "${QNB_QEMU_AS:-}" ]; then
+        dir=/run/qnb-$QNB_QEMU_AS
+        mkdir -p "$dir" && chown "$QNB_QEMU_AS" "$dir" || fail "cannot make $dir"
+        for f in qmp stat.qmp pid; do
+            rm -f "$dir/qemu-$name.$f"
+            ln -sf "$dir/qemu-$name.$f" /run/qemu-"$name".$f
+        done
+        as="setpriv --reuid=$QNB_QEMU_AS --regid=$(id -g "$QNB_QEMU_AS") --init-groups --"
+    fi
     # A developer's knob: QNB_QEMU_TRACE="xen_bus_* xs_node_*" traces
     # every QEMU we start, with timestamps, into its log.
     if [ -n "${QNB_QEMU_TRACE:-}" ]; then
@@ -186,10 +197,10 @@ qemu_start() {
     log "qemu $name: $*"
     # Two QMP sockets: a QMP server takes one client at a time, and a
     # sampler (qnetback-stat -i) holds one for as long as it runs.
-    $QEMU -nographic -display none -nodefaults \
-        -qmp unix:/run/qemu-"$name".qmp,server=on,wait=off \
-        -qmp unix:/run/qemu-"$name".stat.qmp,server=on,wait=off \
-        -d guest_errors -pidfile /run/qemu-"$name".pid "$@" \
+    $as $QEMU -nographic -display none -nodefaults \
+        -qmp unix:"$dir"/qemu-"$name".qmp,server=on,wait=off \
+        -qmp unix:"$dir"/qemu-"$name".stat.qmp,server=on,wait=off \
+        -d guest_errors -pidfile "$dir"/qemu-"$name".pid "$@" \
         > "$QNB_OUT/qemu-$name.log" 2>&1 < /dev/null &
     wait_until 20 test -S /run/qemu-"$name".qmp ||
         { cat "$QNB_OUT/qemu-$name.log"; fail "qemu $name did not start"; }
@@ -317,15 +328,19 @@ qnb_teardown() {
 #          queues=Q (tap queues, netfront max_queues), iothreads=I,
 #          grant-mode=copy|map (copy, the device's default),
 #          static-grants=N (the device's static-grants),
+#          poll-max-ns=NS (the IOThreads' adaptive polling bound; 0: none),
 #          confined=USER (QEMU confined as docs/deployment.md says: -sandbox
 #          and -run-with user=USER, USER given the two device nodes a
-#          connect opens)
+#          connect opens), started-as=USER (QEMU started as USER under
+#          the whole -sandbox, elevateprivileges=deny too: USER owns the
+#          tap and may use /dev/xen and xenstored's socket; the caller
+#          deletes the tap after backend_down)
 # GUEST_EXTRA adds to the guest's command line (GUEST_RAMDISK, as ever,
 # picks its ramdisk).  Prints nothing; the guest is ready when it returns.
 backend_up() {
     local kind=$1 name=$2 n=$3 opts=${4:-}
-    local mac ip tap queues=1 iothreads=0 mode=copy statics= o i objs dev
-    local user= confine=
+    local mac ip tap queues=1 iothreads=0 mode=copy statics= o i objs dev pollmax=
+    local user= confine= as_user= dev_node
     mac=$(printf '00:16:3e:00:%02x:02' "$n")
     ip=10.0.$n.2
     tap=qtap$n
@@ -335,9 +350,30 @@ backend_up() {
         iothreads=*) iothreads=${o#iothreads=} ;;
         grant-mode=*) mode=${o#grant-mode=} ;;
         static-grants=*) statics=${o#static-grants=} ;;
+        poll-max-ns=*) pollmax=${o#poll-max-ns=} ;;
         confined=*) user=${o#confined=} ;;
+        started-as=*) as_user=${o#started-as=} ;;
         esac
     done
+    if [ -n "$as_user" ]; then
+        id "$as_user" > /dev/null 2>&1 ||
+            useradd --system --no-create-home --shell /usr/sbin/nologin "$as_user" ||
+            fail "cannot add user $as_user"
+        # Started as the user, as libvirt starts it: the whole seccomp
+        # filter (elevateprivileges=deny too: nothing is dropped later).
+        # The user owns the tap, made persistent for it, and may use the
+        # tun, Xen device nodes and xenstored's socket QEMU opens at start.
+        for dev_node in /dev/net/tun /dev/xen/privcmd /dev/xen/hypercall /dev/xen/evtchn \
+                        /dev/xen/gntdev /dev/xen/xenbus /run/xenstored/socket; do
+            [ -e "$dev_node" ] || continue
+            chgrp "$as_user" "$dev_node" && chmod g+rw "$dev_node" ||
+                fail "cannot give $as_user $dev_node"
+        done
+        ip tuntap add dev "$tap" mode tap user "$as_user" vnet_hdr \
+            $([ "$queues" -gt 1 ] && echo multi_queue) ||
+            fail "cannot make tap $tap for $as_user"
+        confine="-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
+    fi
     if [ -n "$user" ]; then
         id "$user" > /dev/null 2>&1 ||
             useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
@@ -373,7 +409,7 @@ backend_up() {
         if [ "$iothreads" -gt 0 ]; then
             dev="$dev,\"iothreads\":["
             for i in $(seq 0 $((iothreads - 1))); do
-                objs="$objs -object iothread,id=io$i"
+                objs="$objs -object iothread,id=io$i${pollmax:+,poll-max-ns=$pollmax}"
                 [ $i -gt 0 ] && dev="$dev,"
                 dev="$dev\"io$i\""
             done
@@ -381,7 +417,7 @@ backend_up() {
         fi
         dev="$dev}"
         # shellcheck disable=SC2086
-        qemu_start "$name" -xen-domid "$(guest_domid "$name")" -xen-attach \
+        QNB_QEMU_AS=$as_user qemu_start "$name" -xen-domid "$(guest_domid "$name")" -xen-attach \
             -machine xenpv $objs $confine \
             -netdev tap,id=n0,ifname=$tap,script=no,downscript=no,queues=$queues,vhost=off \
             -device "$dev"
