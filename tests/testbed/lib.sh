@@ -337,6 +337,13 @@ qnb_teardown() {
 #          deletes the tap after backend_down)
 # GUEST_EXTRA adds to the guest's command line (GUEST_RAMDISK, as ever,
 # picks its ramdisk).  Prints nothing; the guest is ready when it returns.
+# system_user NAME: a system user NAME (and its group), made if missing.
+system_user() {
+    id "$1" > /dev/null 2>&1 ||
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$1" ||
+        fail "cannot add user $1"
+}
+
 backend_up() {
     local kind=$1 name=$2 n=$3 opts=${4:-}
     local mac ip tap queues=1 iothreads=0 mode=copy statics= o i objs dev pollmax=
@@ -356,9 +363,7 @@ backend_up() {
         esac
     done
     if [ -n "$as_user" ]; then
-        id "$as_user" > /dev/null 2>&1 ||
-            useradd --system --no-create-home --shell /usr/sbin/nologin "$as_user" ||
-            fail "cannot add user $as_user"
+        system_user "$as_user"
         # Started as the user, as libvirt starts it: the whole seccomp
         # filter (elevateprivileges=deny too: nothing is dropped later).
         # The user owns the tap, made persistent for it, and may use the
@@ -375,9 +380,7 @@ backend_up() {
         confine="-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
     fi
     if [ -n "$user" ]; then
-        id "$user" > /dev/null 2>&1 ||
-            useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
-            fail "cannot add user $user"
+        system_user "$user"
         # Each queue opens an event channel and a grant handle when the
         # frontend connects, after QEMU dropped to USER.
         chgrp "$user" /dev/xen/evtchn /dev/xen/gntdev &&
