@@ -200,9 +200,8 @@ done
 # the emulated machine; at 50 the run takes twice as long): a good vif
 # stalled for more than 30% of a case of 2 s or more fails it, a vif
 # merely slowed may not (the event storms are measured at full rate, by
-# storm_end).  Under the
-# sanitizers the bound is not applied, and the streams are off unless
-# asked for.
+# storm_end).  Under the sanitizers the bound is not applied, and the
+# streams are off unless asked for.
 if [ -f /testbed/sanitizers ]; then
     PACE=${QNB_HOSTILE_PACE:-0}
 else
