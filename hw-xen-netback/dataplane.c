@@ -297,8 +297,10 @@ static void xen_netback_queue_eoi(void *opaque)
  * sleeps in the event loop, so a busy frontend's requests are seen without
  * an event.  The queue keeps its own evtchn handle (one fd for both ports,
  * pending() says which) rather than xen-bus's XenEventChannel, which has one
- * fd per port; registering a poll callback here keeps adaptive polling on
- * for the whole IOThread (a handler without one turns it off).
+ * fd per port.  QEMU polls only while every handler of the AioContext has a
+ * poll callback: the tap's read handler has none (a tap cannot be polled
+ * without a system call), so this runs only while RX is not waiting for
+ * frames (docs/architecture.md has the measurement).
  */
 static bool xen_netback_queue_io_poll(void *opaque)
 {
