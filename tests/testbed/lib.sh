@@ -197,7 +197,9 @@ qemu_start() {
     log "qemu $name: $*"
     # Two QMP sockets: a QMP server takes one client at a time, and a
     # sampler (qnetback-stat -i) holds one for as long as it runs.
+    # debug-threads names each thread ("IO io0"), for per-thread figures.
     $as $QEMU -nographic -display none -nodefaults \
+        -name "$name",debug-threads=on \
         -qmp unix:"$dir"/qemu-"$name".qmp,server=on,wait=off \
         -qmp unix:"$dir"/qemu-"$name".stat.qmp,server=on,wait=off \
         -d guest_errors -pidfile "$dir"/qemu-"$name".pid "$@" \
@@ -211,11 +213,18 @@ qemu_alive() { kill -0 "$(cat /run/qemu-"$1".pid 2>/dev/null)" 2>/dev/null; }
 # qemu_rss NAME: our QEMU's resident set size, in kB.
 qemu_rss() { awk '/^VmRSS/ { print $2 }' /proc/"$(cat /run/qemu-"$1".pid)"/status; }
 
-# qemu_cpu_ms NAME: the CPU time (user + system) our QEMU spent so far, in ms.
-qemu_cpu_ms() {
-    awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' \
-        /proc/"$(cat /run/qemu-"$1".pid)"/stat
+# stat_cpu_ms FILE [user|system]: the CPU time (user + system, or one of
+# them) in a /proc stat FILE (a process's or a thread's), in ms; counted
+# after the name, which may hold spaces ("IO io0").
+stat_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" -v which="${2:-}" '{
+        sub(/^.*\) /, "")
+        t = which == "user" ? $12 : which == "system" ? $13 : $12 + $13
+        print int(t * 1000 / hz) }' "$1"
 }
+
+# qemu_cpu_ms NAME: the CPU time our QEMU spent so far, in ms.
+qemu_cpu_ms() { stat_cpu_ms /proc/"$(cat /run/qemu-"$1".pid)"/stat; }
 
 # vif_stat NAME VIF WHAT [DOMID]: one figure of vif VIF of QEMU NAME (of
 # guest DOMID, where the QEMU serves several guests' vifs), from

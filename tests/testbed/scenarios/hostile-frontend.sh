@@ -487,18 +487,37 @@ rx_big_resumed() {
 # guest's own QEMU, nothing shared with the hostile vif) are measured
 # side by side, two iperf3 streams in the same seconds, 4 s alone just
 # before the storm (while the guest waits at the rendezvous) and 8 s
-# during it; the vif beside the storm must keep at least 70% of the share
-# eth0 keeps.  Measured one after the other, they saw the machine in
-# different seconds: the share came out anywhere from 51% to 121% for the
-# same code, as Xen moved the storming vCPU between the physical CPUs.
+# during it; the vif beside the storm must keep at least half the share
+# eth0 keeps.  Side by side, 21 storms of the same code kept 64% to 126%
+# (median 92%): a bound of 70% failed about one make check in five.
+# Measured one after the other, they saw the machine in different
+# seconds: the share came out anywhere from 51% to 121% for the same
+# code, as Xen moved the storming vCPU between the physical CPUs.
 
-# thread_cpu NAME: "tid=ms" for each thread of QEMU NAME.
+# thread_cpu NAME: "tid=ms=name" for each thread of QEMU NAME.
 thread_cpu() {
     local t
     for t in /proc/"$(cat /run/qemu-"$1".pid)"/task/*; do
-        awk -v hz="$(getconf CLK_TCK)" -v tid="${t##*/}" \
-            '{ printf "%s=%d\n", tid, ($14 + $15) * 1000 / hz }' "$t/stat"
-    done | sort
+        echo "${t##*/}=$(stat_cpu_ms "$t/stat")=$(cat "$t/comm")"
+    done | sort -t= -k1,1
+}
+
+# qemu_polls NAME: the engine's polls, TX and RX, of every queue QEMU NAME
+# serves (a loop that polls without progress shows here).
+qemu_polls() {
+    qmp "$1" '{"execute": "query-xen-netback"}' | python3 -c '
+import json, sys
+print(sum(q["tx"]["polls"] + q["rx"]["polls"]
+          for d in json.load(sys.stdin)["return"] for q in d["queues"]))'
+}
+
+# qemu_pin NAME CPUS: every thread of QEMU NAME on dom0 CPUS (a taskset
+# list; threads created later inherit it).
+qemu_pin() {
+    local t
+    for t in /proc/"$(cat /run/qemu-"$1".pid)"/task/*; do
+        taskset -p -c "$2" "${t##*/}" > /dev/null || return 1
+    done
 }
 
 # storm_pair VIF SECONDS: "BESIDE ETH0", Mbit/s of two iperf3 streams
@@ -515,11 +534,20 @@ storm_pair() {
 }
 
 storm_begin() {
-    local a
+    local a c0
+    # Both QEMUs on one dom0 CPU for the pairs: Xen runs the storming
+    # vCPU beside one dom0 vCPU or the other, and a QEMU there loses more
+    # than one on the other, whatever it serves.
+    { qemu_pin hostile 0 && qemu_pin good 0; } || problem "event-storm: cannot pin the QEMUs"
+    c0=$(qemu_cpu_ms hostile)
     a=$(storm_pair "$1" 4) || problem "event-storm: iperf3 to the good guest failed before the storm"
     read -r storm_alone1 storm_alone0 <<< "${a:-0 0}"
+    log "event-storm on vif $1: alone, the hostile QEMU spent $(( $(qemu_cpu_ms hostile) - c0 ))" \
+        "ms CPU in the 4 s pair"
     storm_events=$(hvif "$1" tx.events)
     storm_cpu=$(qemu_cpu_ms hostile)
+    storm_sys=$(stat_cpu_ms /proc/"$(cat /run/qemu-hostile.pid)"/stat system)
+    storm_polls=$(qemu_polls hostile)
     thread_cpu hostile > /run/storm-threads.0
     # The storm starts when this returns; it lasts 10 s.
     storm_pair "$1" 8 > /run/storm-iperf.mbps 2>&1 &
@@ -527,16 +555,26 @@ storm_begin() {
 }
 
 storm_end() {
-    local vif=$1 kicks=$2 ip=${GOOD[$1]} events spurious cpu during during0 r1 r0 pct
+    local vif=$1 kicks=$2 ip=${GOOD[$1]} events spurious cpu sys polls rc during during0 r1 r0 pct
     events=$(( $(hvif "$vif" tx.events) - storm_events ))
     spurious=$(hvif "$vif" tx.spurious)
     cpu=$(( $(qemu_cpu_ms hostile) - storm_cpu ))
+    sys=$(( $(stat_cpu_ms /proc/"$(cat /run/qemu-hostile.pid)"/stat system) - storm_sys ))
+    polls=$(( $(qemu_polls hostile) - storm_polls ))
     log "event-storm on vif $vif: $kicks kicks in 10 s; the queue took $events events" \
-        "($spurious spurious so far); the hostile QEMU spent $cpu ms CPU meanwhile" \
-        "($(thread_cpu hostile | join -t= /run/storm-threads.0 - |
-            awk -F= '$3 > $2 { printf "%s%d ms", n++ ? ", " : "by thread: ", $3 - $2 }'))"
+        "($spurious spurious so far); the hostile QEMU spent $cpu ms CPU meanwhile," \
+        "$sys ms of it in the kernel" \
+        "($(thread_cpu hostile | join -t= -a 2 -e 0 -o 0,1.2,2.3,2.2 /run/storm-threads.0 - |
+            awk -F= '$4 > $2 { printf "%s%s %d ms%s", n++ ? ", " : "by thread: ", $3, $4 - $2,
+                                      $2 == 0 ? " (new)" : "" }'))," \
+        "$(thread_cpu hostile | wc -l) threads now," \
+        "its queues polled $polls times"
     [ "$events" -le 100 ] || problem "event-storm: $events of $kicks kicks ran the queue"
-    wait "$storm_iperf" || { problem "event-storm: iperf3 to the good guest failed during the storm"; return; }
+    wait "$storm_iperf"
+    rc=$?
+    { qemu_pin hostile 0-$(($(nproc) - 1)) && qemu_pin good 0-$(($(nproc) - 1)); } ||
+        problem "event-storm: cannot unpin the QEMUs"
+    [ "$rc" = 0 ] || { problem "event-storm: iperf3 to the good guest failed during the storm"; return; }
     read -r during during0 < /run/storm-iperf.mbps
     r1=$(awk -v d="$during" -v a="$storm_alone1" 'BEGIN { printf "%d", (a > 0 ? 100 * d / a : 0) }')
     r0=$(awk -v d="$during0" -v a="$storm_alone0" 'BEGIN { printf "%d", (a > 0 ? 100 * d / a : 0) }')
@@ -549,9 +587,9 @@ storm_end() {
     # A throughput bound means nothing with every QEMU under ASan (make
     # check-asan): there the share is reported only.
     if [ -f /testbed/sanitizers ]; then
-        log "event-storm: the 70% bound is not applied under the sanitizers"
-    elif [ "$pct" -lt 70 ]; then
-        problem "event-storm on vif $vif: $ip kept $pct% of the share eth0 kept during the storm, under 70%"
+        log "event-storm: the 50% bound is not applied under the sanitizers"
+    elif [ "$pct" -lt 50 ]; then
+        problem "event-storm on vif $vif: $ip kept $pct% of the share eth0 kept during the storm, under 50%"
     fi
 }
 
