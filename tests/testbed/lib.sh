@@ -223,8 +223,8 @@ stat_cpu_ms() {
         print int(t * 1000 / hz) }' "$1"
 }
 
-# qemu_cpu_ms NAME: the CPU time our QEMU spent so far, in ms.
-qemu_cpu_ms() { stat_cpu_ms /proc/"$(cat /run/qemu-"$1".pid)"/stat; }
+# qemu_cpu_ms NAME [user|system]: the CPU time our QEMU spent so far, in ms.
+qemu_cpu_ms() { stat_cpu_ms /proc/"$(cat /run/qemu-"$1".pid)"/stat "${2:-}"; }
 
 # vif_stat NAME VIF WHAT [DOMID]: one figure of vif VIF of QEMU NAME (of
 # guest DOMID, where the QEMU serves several guests' vifs), from

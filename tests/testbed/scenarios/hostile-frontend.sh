@@ -521,6 +521,9 @@ qemu_pin() {
     done
 }
 
+# storm_pin CPUS: both QEMUs, the hostile guest's and the good one's, on CPUS.
+storm_pin() { qemu_pin hostile "$1" && qemu_pin good "$1"; }
+
 # storm_pair VIF SECONDS: "BESIDE ETH0", Mbit/s of two iperf3 streams
 # run side by side, to the good vif beside VIF and to eth0, so that both
 # see the machine as it is in the same seconds.
@@ -539,7 +542,7 @@ storm_begin() {
     # Both QEMUs on one dom0 CPU for the pairs: Xen runs the storming
     # vCPU beside one dom0 vCPU or the other, and a QEMU there loses more
     # than one on the other, whatever it serves.
-    { qemu_pin hostile 0 && qemu_pin good 0; } || problem "event-storm: cannot pin the QEMUs"
+    storm_pin 0 || problem "event-storm: cannot pin the QEMUs"
     c0=$(qemu_cpu_ms hostile)
     a=$(storm_pair "$1" 4) || problem "event-storm: iperf3 to the good guest failed before the storm"
     read -r storm_alone1 storm_alone0 <<< "${a:-0 0}"
@@ -547,7 +550,7 @@ storm_begin() {
         "ms CPU in the 4 s pair"
     storm_events=$(hvif "$1" tx.events)
     storm_cpu=$(qemu_cpu_ms hostile)
-    storm_sys=$(stat_cpu_ms /proc/"$(cat /run/qemu-hostile.pid)"/stat system)
+    storm_sys=$(qemu_cpu_ms hostile system)
     storm_polls=$(qemu_polls hostile)
     thread_cpu hostile > /run/storm-threads.0
     # The storm starts when this returns; it lasts 10 s.
@@ -557,24 +560,24 @@ storm_begin() {
 
 storm_end() {
     local vif=$1 kicks=$2 ip=${GOOD[$1]} events spurious cpu sys polls rc during during0 r1 r0 pct
-    events=$(( $(hvif "$vif" tx.events) - storm_events ))
-    spurious=$(hvif "$vif" tx.spurious)
+    read -r events spurious <<< "$(hvif "$vif" "tx.events tx.spurious")"
+    events=$(( events - storm_events ))
     cpu=$(( $(qemu_cpu_ms hostile) - storm_cpu ))
-    sys=$(( $(stat_cpu_ms /proc/"$(cat /run/qemu-hostile.pid)"/stat system) - storm_sys ))
+    sys=$(( $(qemu_cpu_ms hostile system) - storm_sys ))
+    thread_cpu hostile > /run/storm-threads.1
     polls=$(( $(qemu_polls hostile) - storm_polls ))
     log "event-storm on vif $vif: $kicks kicks in 10 s; the queue took $events events" \
         "($spurious spurious so far); the hostile QEMU spent $cpu ms CPU meanwhile," \
         "$sys ms of it in the kernel" \
-        "($(thread_cpu hostile | join -t= -a 2 -e 0 -o 0,1.2,2.3,2.2 /run/storm-threads.0 - |
+        "($(join -t= -a 2 -e 0 -o 0,1.2,2.3,2.2 /run/storm-threads.0 /run/storm-threads.1 |
             awk -F= '$4 > $2 { printf "%s%s %d ms%s", n++ ? ", " : "by thread: ", $3, $4 - $2,
                                       $2 == 0 ? " (new)" : "" }'))," \
-        "$(thread_cpu hostile | wc -l) threads now," \
+        "$(wc -l < /run/storm-threads.1) threads now," \
         "its queues polled $polls times"
     [ "$events" -le 100 ] || problem "event-storm: $events of $kicks kicks ran the queue"
     wait "$storm_iperf"
     rc=$?
-    { qemu_pin hostile 0-$(($(nproc) - 1)) && qemu_pin good 0-$(($(nproc) - 1)); } ||
-        problem "event-storm: cannot unpin the QEMUs"
+    storm_pin 0-$(($(nproc) - 1)) || problem "event-storm: cannot unpin the QEMUs"
     [ "$rc" = 0 ] || { problem "event-storm: iperf3 to the good guest failed during the storm"; return; }
     read -r during during0 < /run/storm-iperf.mbps
     r1=$(awk -v d="$during" -v a="$storm_alone1" 'BEGIN { printf "%d", (a > 0 ? 100 * d / a : 0) }')
