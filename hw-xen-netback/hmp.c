@@ -11,15 +11,32 @@
 #include "qapi/qapi-commands-xen-netback.h"
 #include "qobject/qdict.h"
 
+/* An absent ratio (too few events or polls to mean anything) is "-". */
+static const char *hmp_xen_netback_ratio(char *buf, size_t size,
+                                         bool has, double ratio)
+{
+    if (!has) {
+        return "-";
+    }
+    snprintf(buf, size, "%.2f", ratio);
+    return buf;
+}
+
 static void hmp_xen_netback_row(Monitor *mon, unsigned int index,
                                 const char *dir, XenNetbackDirStats *s)
 {
+    char ppi[32], spi[32], ppn[32], spn[32];
+
     monitor_printf(mon, "  %2u %s %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-                   " %10" PRIu64 " %12" PRIu64 " %7.2f %7.2f %7.2f %7.2f"
+                   " %10" PRIu64 " %12" PRIu64 " %7s %7s %7s %7s"
                    " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %6" PRIu64
                    " %6" PRIu64 "\n",
                    index, dir, s->events, s->polls, s->packets, s->slots,
-                   s->bytes, s->ppi, s->spi, s->ppn, s->spn,
+                   s->bytes,
+                   hmp_xen_netback_ratio(ppi, sizeof(ppi), s->has_ppi, s->ppi),
+                   hmp_xen_netback_ratio(spi, sizeof(spi), s->has_spi, s->spi),
+                   hmp_xen_netback_ratio(ppn, sizeof(ppn), s->has_ppn, s->ppn),
+                   hmp_xen_netback_ratio(spn, sizeof(spn), s->has_spn, s->spn),
                    s->map_ops + s->unmap_ops, s->copy_segs,
                    s->map_calls + s->unmap_calls + s->copy_calls,
                    s->drops, s->errors);

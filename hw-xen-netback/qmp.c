@@ -28,9 +28,20 @@ QEMU_BUILD_BUG_ON((int)NETIF_CAUSE_KIND_DROP !=
 QEMU_BUILD_BUG_ON((int)XenbusStateReconfigured !=
                   (int)XEN_NETBACK_STATE_RECONFIGURED);
 
-static double xen_netback_ratio(uint64_t num, uint64_t den)
+/*
+ * A ratio over fewer events or polls than this is left out: the rx
+ * direction sees one event in a whole transfer, and thousands of packets
+ * "per event" would mislead.  Readers print "-" for an absent ratio.
+ */
+#define XEN_NETBACK_RATIO_MIN_DEN 10
+
+static bool xen_netback_ratio(uint64_t num, uint64_t den, double *ratio)
 {
-    return den ? (double)num / den : 0;
+    if (den < XEN_NETBACK_RATIO_MIN_DEN) {
+        return false;
+    }
+    *ratio = (double)num / den;
+    return true;
 }
 
 static XenNetbackDirStats *xen_netback_dir_stats(const NetifDirStats *s)
@@ -40,10 +51,10 @@ static XenNetbackDirStats *xen_netback_dir_stats(const NetifDirStats *s)
 #define COPY_COUNTER(name) d->name = s->name;
     NETIF_DIR_COUNTERS(COPY_COUNTER)
 #undef COPY_COUNTER
-    d->ppi = xen_netback_ratio(s->packets, s->events);
-    d->spi = xen_netback_ratio(s->slots, s->events);
-    d->ppn = xen_netback_ratio(s->packets, s->polls);
-    d->spn = xen_netback_ratio(s->slots, s->polls);
+    d->has_ppi = xen_netback_ratio(s->packets, s->events, &d->ppi);
+    d->has_spi = xen_netback_ratio(s->slots, s->events, &d->spi);
+    d->has_ppn = xen_netback_ratio(s->packets, s->polls, &d->ppn);
+    d->has_spn = xen_netback_ratio(s->slots, s->polls, &d->spn);
     return d;
 }
 

@@ -195,7 +195,10 @@ if [ "$mode" = demo ] || [ "$mode" = bench ]; then
     done
     for f in "$run"/results/*.d/samples.csv; do
         [ -f "$f" ] || continue
-        "$top/scripts/qnetback-stat" --plot "$run/$mode.png" "$f" &&
+        plot=(--plot "$run/$mode.png")
+        phases=${f%samples.csv}phases.csv
+        [ -f "$phases" ] && plot+=(--phases "$phases")
+        "$top/scripts/qnetback-stat" "${plot[@]}" "$f" &&
             ln -sfn "$run/$mode.png" "$top/build/$mode.png" &&
             echo "testbed: the picture of the batching: build/$mode.png"
     done

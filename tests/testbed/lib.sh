@@ -281,6 +281,13 @@ ping_both() {
     gexec "$2" "ping -c 3 -i 0.2 -W 5 $1" || fail "guest $2 cannot ping $1"
 }
 
+# phase_mark LABEL: note in $QNB_OUT/phases.csv that the traffic LABEL
+# names starts now ("-": the traffic stopped), on the clock qnetback-stat's
+# samples use; its --plot shades and names each phase.
+phase_mark() {
+    echo "$(date +%s.%N),$1" >> "$QNB_OUT/phases.csv"
+}
+
 # iperf GUEST_IP SECONDS [ARGS]: dom0 is the client, -R makes the guest
 # send.  Prints the received Mbit/s (the receiver's figure).
 iperf() {

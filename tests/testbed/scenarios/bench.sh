@@ -151,8 +151,10 @@ bench_one() {
         sampled=0
         if [ "$round" = 1 ] && [ "$label" = "$PLOT" ] && [ "$name" = 1x128K ]; then
             qnetback-stat -s "/run/qemu-b$n.stat.qmp" -i 1 -n $((2 * SECS + 6)) \
-                --csv "$QNB_OUT/samples.csv" > /dev/null 2>&1 &
+                --csv "$QNB_OUT/samples.csv" > "$p-stat.txt" 2>&1 &
             stat=$!
+            # the traffic after its first sample (it takes seconds to start)
+            wait_until 30 test -s "$p-stat.txt" || log "qnetback-stat: no sample yet"
             sampled=1
         fi
         [ "$PROFILE" = 1 ] && [ "$round" = 1 ] && [ "$name" = 1x128K ] && sampled=1
@@ -166,8 +168,10 @@ bench_one() {
             fi
             # shellcheck disable=SC2086
             if [ $dir = rx ]; then
+                [ -n "$stat" ] && phase_mark "$label, $name dom0 -> guest"
                 timed_iperf "$p-$name-$dir" "$ip" "$SECS" $args
             else
+                [ -n "$stat" ] && phase_mark "$label, $name guest -> dom0"
                 timed_iperf "$p-$name-$dir" "$ip" "$SECS" $args -R
             fi
             if [ -n "$prof" ]; then
@@ -183,6 +187,7 @@ bench_one() {
             echo "tcp $name $dir $p-$name-$dir $q0 $q1 $sampled" >> "$m"
             q0=$q1
         done
+        [ -n "$stat" ] && phase_mark -
         # Only the sampler: a bare wait would wait for QEMU too.
         [ -n "$stat" ] && wait "$stat"
         stat=

@@ -11,11 +11,17 @@ backend_up qnb demo 4 queues=2,iothreads=2
     ping -c 3 10.0.4.2 | tail -n 2
     echo
 } > "$R"
-qnetback-stat -s /run/qemu-demo.stat.qmp -i 3 -n 8 --csv "$QNB_OUT/samples.csv" \
+qnetback-stat -s /run/qemu-demo.stat.qmp -i 3 -n 9 --csv "$QNB_OUT/samples.csv" \
     > "$QNB_OUT/live.txt" 2>&1 &
 stat=$!
+# The sampler takes seconds to start on the loaded machine: traffic after
+# its first sample, so the samples see all of it.
+wait_until 30 test -s "$QNB_OUT/live.txt" || fail "qnetback-stat took no sample"
+phase_mark "dom0 -> guest, 2 streams"
 rx=$(iperf 10.0.4.2 8 -P 2) || fail "iperf3 dom0 -> guest"
+phase_mark "guest -> dom0, 2 streams"
 tx=$(iperf 10.0.4.2 8 -P 2 -R) || fail "iperf3 guest -> dom0"
+phase_mark -
 wait $stat
 {
     echo "iperf3, 2 streams, 8 s each way:"

@@ -78,3 +78,40 @@ qnetback-stat -s /run/qemu-s.qmp | tee "$QNB_OUT/stat.txt"
 grep -q "PPI" "$QNB_OUT/stat.txt" || fail "qnetback-stat printed no table"
 hmp s "info xen-netback" | tee "$QNB_OUT/hmp.txt"
 grep -q "PPI" "$QNB_OUT/hmp.txt" || fail "info xen-netback printed no table"
+
+# The ratios: QMP gives one only over 10 or more events (polls), exactly
+# packets (slots) over them; the two tables print what QMP gave, "-" for
+# an absent one.
+python3 - /run/q2.json <<'PY' || fail "QMP's ratios do not follow their counters"
+import json, sys
+ok = True
+for q in json.load(open(sys.argv[1]))["return"][0]["queues"]:
+    for d in ("tx", "rx"):
+        s = q[d]
+        for r, num, den in (("ppi", "packets", "events"), ("spi", "slots", "events"),
+                            ("ppn", "packets", "polls"), ("spn", "slots", "polls")):
+            want = s[num] / s[den] if s[den] >= 10 else None
+            got = s.get(r)
+            if (want is None) != (got is None) or (want is not None and abs(got - want) > 1e-9 * want):
+                print("q%d %s: %s %r, want %r (%s %d, %s %d)"
+                      % (q["index"], d, r, got, want, num, s[num], den, s[den]))
+                ok = False
+sys.exit(0 if ok else 1)
+PY
+# table_ratios FILE COLUMN-OF-PACKETS: every row's PPI..SPN against its
+# own events, polls, packets and slots columns.
+table_ratios() {
+    awk -v p="$2" '
+        function want(num, den) { return den < 10 ? "-" : sprintf("%.2f", num / den) }
+        $2 == "tx" || $2 == "rx" {
+            ev = $3; po = $4; pk = $5; sl = $6
+            w = want(pk, ev) " " want(sl, ev) " " want(pk, po) " " want(sl, po)
+            g = $(p) " " $(p + 1) " " $(p + 2) " " $(p + 3)
+            if (w != g) { print "row " NR ": " g ", want " w; bad = 1 }
+            if ($(p) == "-") dash++; else num++
+        }
+        END { printf "%d rows with PPI, %d with \"-\"\n", num, dash; exit bad || !num }
+    ' "$1"
+}
+table_ratios "$QNB_OUT/stat.txt" 7 || fail "qnetback-stat's ratios do not follow its counters"
+table_ratios "$QNB_OUT/hmp.txt" 8 || fail "info xen-netback's ratios do not follow its counters"
