@@ -174,6 +174,7 @@ bench_one() {
                 [ -n "$stat" ] && phase_mark "$label, $name guest -> dom0"
                 timed_iperf "$p-$name-$dir" "$ip" "$SECS" $args -R
             fi
+            [ -n "$stat" ] && phase_mark -
             if [ -n "$prof" ]; then
                 wait "$prof"
                 perf_summary "/run/perf-$dir.data" > "$p-$name-$dir.perf.txt" 2>&1
@@ -187,7 +188,6 @@ bench_one() {
             echo "tcp $name $dir $p-$name-$dir $q0 $q1 $sampled" >> "$m"
             q0=$q1
         done
-        [ -n "$stat" ] && phase_mark -
         # Only the sampler: a bare wait would wait for QEMU too.
         [ -n "$stat" ] && wait "$stat"
         stat=
