@@ -307,6 +307,38 @@ def med_range(vals, fmt):
     return "%s [%s-%s]" % (fmt(statistics.median(vals)), fmt(min(vals)), fmt(max(vals)))
 
 
+RATIO_NOTE = ("(median over median; in brackets the lowest and highest of the "
+              "per-round ratios, both measured in the same round)")
+
+
+def ratio_cell(v, r, faster_is_less=False):
+    """v and r: {round: figure} of a backend and of the reference.  The
+    ratio of their medians, with the range of the per-round ratios; for a
+    figure where less is faster (a round trip) the reference's over the
+    backend's, so above 1 is faster either way."""
+    if faster_is_less:
+        v, r = r, v
+    if not v or not r or not statistics.median(r.values()):
+        return "-"
+    m = statistics.median(v.values()) / statistics.median(r.values())
+    each = [v[k] / r[k] for k in v if k in r and r[k]]
+    if not each:
+        return fmt3(m) + "x"
+    return "%sx [%s-%s]" % (fmt3(m), fmt3(min(each)), fmt3(max(each)))
+
+
+def ratio_tables(table, backends, figures, faster_is_less=False, what=""):
+    """The ratio to the first backend (the kernel netback) and to QEMU's
+    stock device, of figures(backend, column) = {round: figure}."""
+    for ref in [backends[0], "xen-net-device"]:
+        if ref not in table.backends:
+            continue
+        table.show("Ratio to %s%s" % (ref, what),
+                   lambda b, i, ref=ref: ratio_cell(figures(b, i), figures(ref, i),
+                                                    faster_is_less),
+                   RATIO_NOTE)
+
+
 def report(outdir, backends_first, rounds_asked):
     tcp = read(outdir, "tcp")
     if not tcp:
@@ -335,22 +367,7 @@ def report(outdir, backends_first, rounds_asked):
     t.show("Throughput, Mbit/s", lambda b, i: med_range(list(mbps(b, cols[i]).values()),
                                                          lambda v: "%.1f" % v))
 
-    for ref in [backends[0], "xen-net-device"]:
-        if ref not in backends:
-            continue
-
-        def ratio(b, i, ref=ref):
-            v, r = mbps(b, cols[i]), mbps(ref, cols[i])
-            if not v or not r or not statistics.median(r.values()):
-                return "-"
-            m = statistics.median(v.values()) / statistics.median(r.values())
-            each = [v[k] / r[k] for k in v if k in r and r[k]]
-            if not each:
-                return fmt3(m) + "x"
-            return "%sx [%s-%s]" % (fmt3(m), fmt3(min(each)), fmt3(max(each)))
-        t.show("Ratio to %s" % ref, ratio,
-               "(median over median; in brackets the lowest and highest of the "
-               "per-round ratios, both measured in the same round)")
+    ratio_tables(t, backends, lambda b, i: mbps(b, cols[i]))
 
     # CPU seconds per GiB received, dom0 (with the backend's QEMU, if any)
     # and the guest, from the hypervisor's accounting around each run.
@@ -391,24 +408,28 @@ def report(outdir, backends_first, rounds_asked):
     udp = read(outdir, "udp")
     if udp:
         ucols = order([dict(r, col=(r["size"], r["direction"])) for r in udp], "col")
+        # [(backend, column)] = {round: packets/s}
         uper, usent = {}, {}
         for r in udp:
             key = (r["backend"], (r["size"], r["direction"]))
-            uper.setdefault(key, []).append(num(r["pps"]))
-            usent.setdefault(key, []).append(num(r["sent_pps"]))
+            for d, k in ((uper, "pps"), (usent, "sent_pps")):
+                if num(r[k]) is not None:
+                    d.setdefault(key, {})[int(r["round"])] = num(r[k])
         ub = order(udp, "backend", backends)
         ut = Table(ub, ["%sB %s" % (c[0], NAMES.get(c[1], c[1])) for c in ucols], 24)
         ut.show("UDP, thousands of packets per second received (iperf3 -u -b 0, "
                 "payload bytes as given; median [min-max])",
-                lambda b, i: med_range([v / 1000 for v in uper.get((b, ucols[i]), [])
-                                        if v is not None], fmt3))
+                lambda b, i: med_range([v / 1000 for v in
+                                        uper.get((b, ucols[i]), {}).values()], fmt3))
+        ratio_tables(ut, ub, lambda b, i: uper.get((b, ucols[i]), {}),
+                     what=", UDP packets per second received")
         # Under emulation the sending iperf3 itself is slow (a syscall and
         # a trip down the stack per datagram): what it managed to send is
         # the ceiling of the table above.
         ut.show("UDP, thousands of packets per second the sending iperf3 sent "
                 "(the ceiling of the table above)",
-                lambda b, i: med_range([v / 1000 for v in usent.get((b, ucols[i]), [])
-                                        if v is not None], fmt3))
+                lambda b, i: med_range([v / 1000 for v in
+                                        usent.get((b, ucols[i]), {}).values()], fmt3))
 
     lat = read(outdir, "lat")
     if lat:
@@ -430,6 +451,14 @@ def report(outdir, backends_first, rounds_asked):
                 "%.0f" % min(mins) if mins else "-",
                 "%.0f" % max(maxs) if maxs else "-", "%d/%d" % (sent - got, sent)))
         print()
+        rtt = {}
+        for r in lat:
+            if num(r["median_us"]) is not None:
+                rtt.setdefault(r["backend"], {})[int(r["round"])] = num(r["median_us"])
+        ratio_tables(Table(lb, ["median RTT"], 24), lb, lambda b, i: rtt.get(b, {}),
+                     faster_is_less=True,
+                     what=", round trips: its median RTT over the backend's "
+                          "(above 1: faster)")
 
     # The batching figures, in the form of the xen-devel measurement this
     # project started from: one column per qnetback configuration.
