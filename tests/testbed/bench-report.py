@@ -327,10 +327,10 @@ def ratio_cell(v, r, faster_is_less=False):
     return "%sx [%s-%s]" % (fmt3(m), fmt3(min(each)), fmt3(max(each)))
 
 
-def ratio_tables(table, backends, figures, faster_is_less=False, what=""):
-    """The ratio to the first backend (the kernel netback) and to QEMU's
-    stock device, of figures(backend, column) = {round: figure}."""
-    for ref in [backends[0], "xen-net-device"]:
+def ratio_tables(table, figures, faster_is_less=False, what=""):
+    """The ratio to the table's first backend (the kernel netback) and to
+    QEMU's stock device, of figures(backend, column) = {round: figure}."""
+    for ref in [table.backends[0], "xen-net-device"]:
         if ref not in table.backends:
             continue
         table.show("Ratio to %s%s" % (ref, what),
@@ -367,7 +367,7 @@ def report(outdir, backends_first, rounds_asked):
     t.show("Throughput, Mbit/s", lambda b, i: med_range(list(mbps(b, cols[i]).values()),
                                                          lambda v: "%.1f" % v))
 
-    ratio_tables(t, backends, lambda b, i: mbps(b, cols[i]))
+    ratio_tables(t, lambda b, i: mbps(b, cols[i]))
 
     # CPU seconds per GiB received, dom0 (with the backend's QEMU, if any)
     # and the guest, from the hypervisor's accounting around each run.
@@ -421,7 +421,7 @@ def report(outdir, backends_first, rounds_asked):
                 "payload bytes as given; median [min-max])",
                 lambda b, i: med_range([v / 1000 for v in
                                         uper.get((b, ucols[i]), {}).values()], fmt3))
-        ratio_tables(ut, ub, lambda b, i: uper.get((b, ucols[i]), {}),
+        ratio_tables(ut, lambda b, i: uper.get((b, ucols[i]), {}),
                      what=", UDP packets per second received")
         # Under emulation the sending iperf3 itself is slow (a syscall and
         # a trip down the stack per datagram): what it managed to send is
@@ -455,7 +455,7 @@ def report(outdir, backends_first, rounds_asked):
         for r in lat:
             if num(r["median_us"]) is not None:
                 rtt.setdefault(r["backend"], {})[int(r["round"])] = num(r["median_us"])
-        ratio_tables(Table(lb, ["median RTT"], 24), lb, lambda b, i: rtt.get(b, {}),
+        ratio_tables(Table(lb, ["median RTT"], 24), lambda b, i: rtt.get(b, {}),
                      faster_is_less=True,
                      what=", round trips: its median RTT over the backend's "
                           "(above 1: faster)")
