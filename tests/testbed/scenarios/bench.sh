@@ -25,9 +25,9 @@
 #                           4 x 8 s more (they are cut, see bench_one)
 #   the userspace netfront  up ~25 + 2 configurations x 2 directions x
 #                           (UFE_SECS 4 + 2 snapshots ~3) = ~45 s
-#   per round               6 backends and it: ~355 s (measured before
-#                           the cut: 357, 400 and 420 s, the difference
-#                           being the stock device's 30 s UDP timeouts)
+#   per round               6 backends and it: ~355 s (measured on
+#                           2026-11-27: 350-361 s; before the cut 357, 400
+#                           and 420 s, the stock device's 30 s UDP waits)
 #   3 rounds                ~18 min, plus the boot and the report:
 #                           ~18.5 min (plans/bench gives the scenario 25 min)
 # Should the rounds run slower than that, no round starts that would end
@@ -202,12 +202,13 @@ bench_one() {
     # wait for a 30 s timeout, up to three times a round.  iperf3, cut,
     # reports what arrived until then, over the time it ran.
     for size in $UDP_SIZES; do
-        timeout $((UDP_SECS + 8)) iperf3 -c "$ip" -u -b 0 -l "$size" -t "$UDP_SECS" -J \
-            > "$p-udp$size-rx.json" 2> "$p-udp$size-rx.err"
-        echo "udp $size rx $p-udp$size-rx" >> "$m"
-        timeout $((UDP_SECS + 8)) iperf3 -c "$ip" -u -b 0 -l "$size" -t "$UDP_SECS" -J -R \
-            > "$p-udp$size-tx.json" 2> "$p-udp$size-tx.err"
-        echo "udp $size tx $p-udp$size-tx" >> "$m"
+        for dir in rx tx; do
+            # shellcheck disable=SC2046
+            timeout $((UDP_SECS + 8)) iperf3 -c "$ip" -u -b 0 -l "$size" -t "$UDP_SECS" -J \
+                $([ $dir = tx ] && echo -R) \
+                > "$p-udp$size-$dir.json" 2> "$p-udp$size-$dir.err"
+            echo "udp $size $dir $p-udp$size-$dir" >> "$m"
+        done
     done
     backend_down "b$n"
 
