@@ -30,6 +30,14 @@ device_model_args_hvm = [
     "-netdev", "tap,id=n0,ifname=qnb-hvm,script=/etc/xen/scripts/qnetback-ifup,downscript=no,vhost=off",
     "-device", "xen-netback,netdev=n0,mac=00:16:3e:00:01:20" ]
 EOF
+# dm_is_ours DOMID: the domain's device model is our QEMU.
+dm_is_ours() { pgrep -af -- "-xen-domid $1 " | grep -q "$QEMU"; }
+# hvm_state: what xl and its device model say, for a failure.
+hvm_state() {
+    xl list
+    tail -n 20 /var/log/xen/qemu-dm-hvm.log
+    tail -n 10 /var/log/xen/xl-hvm.log
+}
 # xl's serial file starts afresh when xl restarts the guest: keep all boots.
 tail -n +1 -F "$SERIAL" > "$QNB_OUT/guest-hvm-serial-all.log" 2> /dev/null &
 tailer=$!
@@ -39,11 +47,9 @@ log "xl create /etc/xen/hvm.cfg"
 xl create /etc/xen/hvm.cfg > "$QNB_OUT/xl-create-hvm.log" 2>&1 ||
     { cat "$QNB_OUT/xl-create-hvm.log"; fail "xl create hvm"; }
 d=$(guest_domid hvm)
-pgrep -af -- "-xen-domid $d " | grep -q "$QEMU" || fail "xl did not start our QEMU"
+dm_is_ours "$d" || fail "xl did not start our QEMU"
 wait_until 300 ping -c 1 -W 1 10.0.1.20 || {
-    xl list
-    tail -n 20 /var/log/xen/qemu-dm-hvm.log
-    tail -n 10 /var/log/xen/xl-hvm.log
+    hvm_state
     fail "the HVM guest never answered (300 s)"
 }
 t1=$(date +%s)
@@ -60,14 +66,12 @@ if [ "$d2" != "$d" ]; then
         "(xl-hvm.log: $(grep -o "reason code [0-9]*" /var/log/xen/xl-hvm.log | head -n 1);" \
         "1 is a reboot)"
     wait_nothing_left "$d"
-    pgrep -af -- "-xen-domid $d2 " | grep -q "$QEMU" ||
-        fail "xl did not start our QEMU for domain $d2"
+    dm_is_ours "$d2" || fail "xl did not start our QEMU for domain $d2"
     d=$d2
 fi
 be=$(xenstore-read /local/domain/"$d"/device/vif/1/backend) || {
-    xl list
+    hvm_state
     xenstore-ls -f /local/domain/"$d"/device 2>&1 | head -n 20
-    tail -n 10 /var/log/xen/xl-hvm.log
     fail "the guest has no vif 1"
 }
 case "$be" in */backend/qnetback/*) ;; *) fail "vif 1 is served by $be, not qnetback" ;; esac
