@@ -121,7 +121,7 @@ ncase=0
 declare -A heavy_seen   # heavy case -> 1 once it ran
 declare -A backend      # vif -> its backend's xenstore path
 declare -A fatal_seen   # vif -> the last case seen Closing with its error
-declare -A storm_share  # vif -> the share kept beside each of its storms
+declare -A storm_share  # vif -> the share (%) kept beside each of its storms
 bad=
 
 [ -x $NF ] || fail "$NF is missing (ninja -C build/native builds it)"
@@ -605,7 +605,7 @@ storm_end() {
     if [ -f /testbed/sanitizers ]; then
         log "event-storm: the 50% bound is not applied under the sanitizers"
     else
-        storm_share[$vif]="${storm_share[$vif]:+${storm_share[$vif]}, }$pct%"
+        storm_share[$vif]="${storm_share[$vif]:-} $pct"
     fi
 }
 
@@ -613,8 +613,9 @@ storm_end() {
 storm_check() {
     local vif best
     for vif in "${!storm_share[@]}"; do
-        best=$(tr -d ' %' <<< "${storm_share[$vif]}" | tr ',' '\n' | sort -n | tail -n 1)
-        log "event-storm on vif $vif: the good vif beside it kept ${storm_share[$vif]} of" \
+        # shellcheck disable=SC2086
+        best=$(printf '%s\n' ${storm_share[$vif]} | sort -n | tail -n 1)
+        log "event-storm on vif $vif: the good vif beside it kept$(printf ' %s%%' ${storm_share[$vif]}) of" \
             "eth0's share; the best, $best%, must be at least 50%"
         [ "$best" -ge 50 ] ||
             problem "event-storm on vif $vif: the good vif beside it kept at most $best% of the share eth0 kept, under 50%"
